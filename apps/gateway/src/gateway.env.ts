@@ -1,0 +1,40 @@
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { CommonEnv } from '@quire/platform';
+
+/** Settings of the gateway (see README, "Configuration"). */
+export class GatewayEnv extends CommonEnv {
+  /** Signs and verifies login tokens; at least 32 characters. */
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET: string;
+
+  /** Shared rate-limit counters across replicas; in-memory counters when unset. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/)
+  REDIS_URL?: string;
+
+  /** Comma-separated origins allowed by CORS; empty allows none. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** Largest JSON / form body (uploads have their own per-route limits). */
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Requests per minute per caller on any route without a tighter named limit. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Staged upload objects older than this are deleted by the sweeper. */
+  @IsInt()
+  @Min(60)
+  UPLOAD_STAGING_TTL_SECONDS = 3600;
+
+  @IsInt()
+  @Min(5)
+  UPLOAD_SWEEP_INTERVAL_SECONDS = 300;
+}

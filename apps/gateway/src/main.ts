@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { exitOnSignals, httpDuration, loadEnvOrExit, ObjectStorage, requestIdOf, startDefaultMetrics } from '@quire/platform';
+import { GatewayEnv } from './gateway.env';
+import { GatewayModule } from './gateway.module';
+
+export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    trustProxy: true,
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    request.raw.headers['x-request-id'] = request.id;
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  await app.register(helmet, {
+    // Swagger UI at /docs needs inline scripts and styles.
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"] } },
+  });
+  const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, credentials: true, exposedHeaders: ['x-request-id', 'Retry-After'] });
+  app.useWebSocketAdapter(new WsAdapter(app));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Quire gateway')
+      .setDescription('Five API families: word-edit, file-upload, documents, viewing, rest-auth')
+      .addBearerAuth()
+      .addSecurity('bearer', { type: 'http', scheme: 'bearer' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.get(ObjectStorage).ensureBucket();
+  return app;
+}
+
+async function main(): Promise<void> {
+  const env = loadEnvOrExit(GatewayEnv, { HTTP_PORT: 3000 });
+  startDefaultMetrics('gateway');
+  const app = await createGateway(env);
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
+  app.get(Logger).log(`gateway ready on ${await app.getUrl()} (API docs at /docs)`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'gateway failed to start', err: String(error) })}\n`);
+    process.exit(1);
+  });
+}

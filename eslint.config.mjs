@@ -1,0 +1,47 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Architecture is enforced here: apps import libs only, libs never import apps, and each lib only
+ * the libs below it. Every constraint names tags; none allows `*`.
+ */
+export const boundaries = {
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: [
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+    { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+    { sourceTag: 'scope:errors', onlyDependOnLibsWithTags: ['scope:errors'] },
+    { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts'] },
+    { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts'] },
+    { sourceTag: 'scope:auth', onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:platform'] },
+    {
+      sourceTag: 'scope:testing',
+      onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:platform', 'scope:auth'],
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'dist/**', 'tmp/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Read settings through the env classes (loadEnv), not process.env.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/platform/src/config/**', 'libs/testing/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'scripts/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,81 @@
+import { JwtService } from '@nestjs/jwt';
+import { Principal } from '@quire/contracts';
+import { DomainError } from '@quire/errors';
+
+export const JWT_ALGORITHM = 'HS256' as const;
+export const JWT_ISSUER = 'quire';
+export const JWT_AUDIENCE = 'quire';
+
+/** The claims of a Quire login token. */
+export interface LoginClaims {
+  sub: string;
+  acc: string;
+  roles: string[];
+  scopes: string[];
+  /** Login session id: the identity service can revoke it. */
+  sid: string;
+}
+
+export interface JwtSettings {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** Issues and verifies Quire JWTs with a pinned algorithm, issuer and audience. */
+export class QuireJwt {
+  private readonly jwt: JwtService;
+  private readonly issuer: string;
+  private readonly audience: string;
+
+  constructor(settings: JwtSettings) {
+    this.jwt = new JwtService({ secret: settings.secret });
+    this.issuer = settings.issuer ?? JWT_ISSUER;
+    this.audience = settings.audience ?? JWT_AUDIENCE;
+  }
+
+  sign(claims: object, expiresInSeconds: number): string {
+    return this.jwt.sign(claims, {
+      algorithm: JWT_ALGORITHM,
+      issuer: this.issuer,
+      audience: this.audience,
+      expiresIn: expiresInSeconds,
+    });
+  }
+
+  /** The token's claims; any invalid, expired or foreign token is UNAUTHENTICATED. */
+  verify<T extends object>(token: string): T & { exp: number; iat: number } {
+    try {
+      return this.jwt.verify(token, { algorithms: [JWT_ALGORITHM], issuer: this.issuer, audience: this.audience });
+    } catch {
+      throw DomainError.unauthenticated('Invalid or expired token');
+    }
+  }
+
+  signLogin(principal: Principal, sessionId: string, expiresInSeconds: number): string {
+    const claims: LoginClaims = {
+      sub: principal.userId,
+      acc: principal.accountId,
+      roles: principal.roles,
+      scopes: principal.scopes,
+      sid: sessionId,
+    };
+    return this.sign(claims, expiresInSeconds);
+  }
+
+  verifyLogin(token: string): { principal: Principal; sessionId: string } {
+    const claims = this.verify<Partial<LoginClaims>>(token);
+    if (typeof claims.sub !== 'string' || typeof claims.acc !== 'string' || typeof claims.sid !== 'string') {
+      throw DomainError.unauthenticated('Invalid or expired token');
+    }
+    return {
+      sessionId: claims.sid,
+      principal: {
+        userId: claims.sub,
+        accountId: claims.acc,
+        roles: Array.isArray(claims.roles) ? claims.roles.filter((r) => typeof r === 'string') : [],
+        scopes: Array.isArray(claims.scopes) ? claims.scopes.filter((s) => typeof s === 'string') : [],
+      },
+    };
+  }
+}

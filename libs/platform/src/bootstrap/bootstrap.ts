@@ -1,0 +1,97 @@
+import { DynamicModule, INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { loadEnvOrExit, ServiceEnv } from '../config/env';
+import { runMigrations } from '../database/database.module';
+import { RpcLoggingInterceptor } from '../logging/rpc-logging.interceptor';
+import { startDefaultMetrics } from '../metrics/metrics';
+import { DrainingNatsServer } from '../nats/draining-nats-server';
+import { RpcDomainExceptionFilter } from '../nats/rpc-exception.filter';
+import { createValidationPipe } from '../nats/rpc-validation.pipe';
+import { ObjectStorage } from '../storage/object-storage';
+
+/** SIGTERM / SIGINT: Nest's shutdown hooks drain NATS and close pools; then exit 0. */
+export function exitOnSignals(app: INestApplication, timeoutMs: number): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const logger = new NestLogger('Shutdown');
+    logger.log(`${signal} received, draining`);
+    const force = setTimeout(() => {
+      logger.error('Shutdown took too long, exiting');
+      process.exit(1);
+    }, timeoutMs + 5000);
+    force.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error(error);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+function usesStorage(app: INestApplication): boolean {
+  try {
+    app.get(ObjectStorage, { strict: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ServiceBootstrapOptions<T extends ServiceEnv> {
+  name: string;
+  envClass: new () => T;
+  defaultPort: number;
+  module: (env: T) => DynamicModule;
+}
+
+/**
+ * Starts a service: migrations under an advisory lock, then NATS handlers (queue group = service
+ * name) and the HTTP port for health and metrics. Returns once it is ready.
+ */
+export async function bootstrapService<T extends ServiceEnv>(options: ServiceBootstrapOptions<T>): Promise<NestFastifyApplication> {
+  try {
+    return await startService(options);
+  } catch (error) {
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: `${options.name} failed to start`, err: String(error) })}\n`);
+    process.exit(1);
+  }
+}
+
+async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptions<T>): Promise<NestFastifyApplication> {
+  const env = loadEnvOrExit(options.envClass, { HTTP_PORT: options.defaultPort } as Partial<Record<keyof T, unknown>>);
+  startDefaultMetrics(options.name);
+  const app = await NestFactory.create<NestFastifyApplication>(options.module(env), new FastifyAdapter(), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  const applied = await runMigrations(app.get(DataSource));
+  if (applied.length) app.get(Logger).log(`Applied migrations: ${applied.join(', ')}`);
+  if (usesStorage(app)) await app.get(ObjectStorage).ensureBucket();
+
+  const microservice = app.connectMicroservice<MicroserviceOptions>({
+    strategy: new DrainingNatsServer(
+      { servers: env.NATS_URL.split(','), queue: options.name, name: `quire-${options.name}`, maxReconnectAttempts: -1 },
+      env.SHUTDOWN_TIMEOUT_MS,
+      env.NATS_SUBJECT_PREFIX,
+    ),
+  });
+  microservice.useGlobalPipes(createValidationPipe());
+  microservice.useGlobalFilters(new RpcDomainExceptionFilter());
+  microservice.useGlobalInterceptors(new RpcLoggingInterceptor());
+  await app.startAllMicroservices();
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
+  app.get(Logger).log(`${options.name} ready on ${await app.getUrl()} (NATS queue group "${options.name}")`);
+  return app;
+}

@@ -1,0 +1,147 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  getMetadataStorage,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+/** Reads "true"/"false"/"1"/"0" as booleans; anything else stays as is and fails validation. */
+export function BooleanEnv(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    if (/^(true|1|yes)$/i.test(value)) return true;
+    if (/^(false|0|no)$/i.test(value)) return false;
+    return value;
+  });
+}
+
+/** Settings every Quire process reads. Subclass it per app; read env only through `loadEnv`. */
+export class CommonEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsString()
+  HTTP_HOST = '0.0.0.0';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT: number;
+
+  /** One or more NATS servers, comma-separated. */
+  @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/)
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @IsInt()
+  @Min(50)
+  @Max(120_000)
+  NATS_REQUEST_TIMEOUT_MS = 5000;
+
+  /**
+   * Put before every subject this process uses (e.g. `t1a2b.`), so several stacks (parallel test
+   * files, two developers) can share one NATS server without hearing each other. Empty in deploys.
+   */
+  @Matches(/^([a-z0-9_-]+\.)?$/i)
+  NATS_SUBJECT_PREFIX = '';
+
+  /** How long SIGTERM waits for in-flight work before closing anyway. */
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsOptional()
+  @IsString()
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+  S3_BUCKET = 'quire';
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @BooleanEnv()
+  @IsIn([true, false])
+  S3_FORCE_PATH_STYLE = true;
+}
+
+/** Settings of a service that owns a Postgres schema. */
+export class ServiceEnv extends CommonEnv {
+  @Matches(/^postgres(ql)?:\/\/\S+$/)
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/quire';
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => {
+    const constraints = Object.values(e.constraints ?? {}).join('; ');
+    return [`${e.property}=${JSON.stringify(e.value)}: ${constraints}`];
+  });
+}
+
+/** Every variable a settings class declares (each carries at least one validator). */
+export function envKeys(cls: new () => object): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))];
+}
+
+/**
+ * Validates the environment once, at start-up, into a typed settings object. Empty strings count
+ * as unset. Throws a ConfigError naming every bad variable.
+ */
+export function loadEnv<T extends object>(
+  cls: new () => T,
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: Partial<Record<keyof T, unknown>> = {},
+): T {
+  const given: Record<string, unknown> = { ...defaults };
+  for (const key of envKeys(cls)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') given[key] = value;
+  }
+  const settings = plainToInstance(cls, given, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(settings, { forbidUnknownValues: false });
+  if (errors.length) throw new ConfigError(describe(errors));
+  return settings;
+}
+
+/** Loads settings or stops the process with a message naming every bad variable. */
+export function loadEnvOrExit<T extends CommonEnv>(cls: new () => T, defaults: Partial<Record<keyof T, unknown>>): T {
+  try {
+    return loadEnv(cls, process.env, defaults);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: error.message, problems: error.problems })}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

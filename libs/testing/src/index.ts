@@ -1,0 +1,4 @@
+export * from './wait';
+export * from './database';
+export * from './stack';
+export * from './processes';

@@ -1,0 +1,93 @@
+import { QuireJwt } from '@quire/auth';
+import { ServiceNames } from '@quire/contracts';
+import {
+  createTestDatabase,
+  removeBucket,
+  RunningApp,
+  startApp,
+  TEST_JWT_SECRET,
+  TestDatabase,
+  testEnv,
+  testS3Client,
+} from '@quire/testing';
+
+/** Gateway and every service as separate processes: one request through each family mount. */
+describe('walking skeleton', () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  const apps: RunningApp[] = [];
+  let gateway: RunningApp;
+  const token = new QuireJwt({ secret: TEST_JWT_SECRET }).signLogin(
+    { userId: 'user-1', accountId: 'account-1', roles: ['user'], scopes: [] },
+    'session-1',
+    600,
+  );
+
+  beforeAll(async () => {
+    database = await createTestDatabase('skeleton');
+    env = testEnv({ DATABASE_URL: database.url });
+    apps.push(...(await Promise.all(ServiceNames.map((name) => startApp(name, env)))));
+    gateway = await startApp('gateway', env);
+    apps.push(gateway);
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await database?.drop();
+    if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
+  });
+
+  const cases: Array<[string, string, Record<string, string>, (body: unknown) => unknown]> = [
+    ['/api-v3/report/external-edit', 'edit-session', { authorization: `Bearer ${token}` }, (b) => b],
+    ['/api_v3/files', 'file', { 'x-apitoken': token }, (b) => (b as { data: unknown }).data],
+    ['/api/v1', 'document-repository', { 'x-api-token': token }, (b) => b],
+    ['/pas', 'viewing-session', { authorization: `Bearer ${token}` }, (b) => b],
+    ['/rest/ng', 'identity', { 'x-os-api-token': token }, (b) => b],
+  ];
+
+  it.each(cases)('%s reaches the %s service and its schema', async (mount, service, headers, unwrap) => {
+    const response = await fetch(`${gateway.url}${mount}/_ping?echo=hello`, { headers: { ...headers, 'x-request-id': 'req-skeleton-1' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('req-skeleton-1');
+    expect(unwrap(await response.json())).toEqual({ service, migration: expect.stringMatching(/^CreateOutbox\d+$/), echo: 'hello' });
+  });
+
+  it('answers 401 in each family shape without a credential', async () => {
+    const bodies = await Promise.all(
+      cases.map(async ([mount]) => {
+        const response = await fetch(`${gateway.url}${mount}/_ping`);
+        return [response.status, await response.json()];
+      }),
+    );
+    expect(bodies).toEqual([
+      [401, { code: 401, message: 'Authentication required', details: 'UNAUTHENTICATED' }],
+      [401, { error: { code: 'UNAUTHENTICATED', message: 'Authentication required' } }],
+      [401, { code: 'UNAUTHENTICATED', message: 'Authentication required', details: {} }],
+      [401, { errorCode: 'Unauthorized', errorDetails: 'Authentication required' }],
+      [401, [{ code: 'UNAUTHENTICATED', message: 'Authentication required' }]],
+    ]);
+  });
+
+  it('rejects unknown query fields with the family validation shape (viewing: 480)', async () => {
+    const response = await fetch(`${gateway.url}/pas/_ping?nope=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(480);
+    expect(await response.json()).toMatchObject({ errorCode: 'InvalidInput' });
+  });
+
+  it('every app is ready and exposes Prometheus metrics', async () => {
+    for (const app of apps) {
+      const ready = await fetch(`${app.url}/health/ready`);
+      expect(ready.status).toBe(200);
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      expect(metrics).toContain('process_resident_memory_bytes');
+    }
+  });
+
+  it('a stopped service gives 503 from the gateway, and SIGTERM exits 0', async () => {
+    const identity = apps.find((app) => app.name === 'identity')!;
+    expect(await identity.stop('SIGTERM')).toBe(0);
+    const response = await fetch(`${gateway.url}/rest/ng/_ping`, { headers: { 'x-os-api-token': token } });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual([{ code: 'SERVICE_UNAVAILABLE', message: 'The identity service is not available' }]);
+  });
+});
