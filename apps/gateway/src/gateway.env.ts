@@ -22,19 +22,19 @@ export class GatewayEnv extends CommonEnv {
   @IsInt()
   @Min(1024)
   @Max(100 * 1024 * 1024)
-  BODY_LIMIT_BYTES = 1024 * 1024;
+  BODY_LIMIT_BYTES: number = 1024 * 1024;
 
   /** Requests per minute per caller on any route without a tighter named limit. */
   @IsInt()
   @Min(1)
-  RATE_LIMIT_PER_MINUTE = 600;
+  RATE_LIMIT_PER_MINUTE: number = 600;
 
   /** Staged upload objects older than this are deleted by the sweeper. */
   @IsInt()
   @Min(60)
-  UPLOAD_STAGING_TTL_SECONDS = 3600;
+  UPLOAD_STAGING_TTL_SECONDS: number = 3600;
 
   @IsInt()
   @Min(5)
-  UPLOAD_SWEEP_INTERVAL_SECONDS = 300;
+  UPLOAD_SWEEP_INTERVAL_SECONDS: number = 300;
 }

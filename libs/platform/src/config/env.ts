@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   getMetadataStorage,
@@ -14,7 +15,9 @@ import {
 
 /** Reads "true"/"false"/"1"/"0" as booleans; anything else stays as is and fails validation. */
 export function BooleanEnv(): PropertyDecorator {
-  return Transform(({ value }) => {
+  // Reads the raw string: implicit conversion has already turned "false" into true by now.
+  return Transform(({ obj, key }) => {
+    const value: unknown = (obj as Record<string, unknown>)[key];
     if (typeof value !== 'string') return value;
     if (/^(true|1|yes)$/i.test(value)) return true;
     if (/^(false|0|no)$/i.test(value)) return false;
@@ -28,10 +31,10 @@ export class CommonEnv {
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL: string = 'info';
 
   @IsString()
-  HTTP_HOST = '0.0.0.0';
+  HTTP_HOST: string = '0.0.0.0';
 
   @IsInt()
   @Min(0)
@@ -40,35 +43,35 @@ export class CommonEnv {
 
   /** One or more NATS servers, comma-separated. */
   @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/)
-  NATS_URL = 'nats://127.0.0.1:4222';
+  NATS_URL: string = 'nats://127.0.0.1:4222';
 
   @IsInt()
   @Min(50)
   @Max(120_000)
-  NATS_REQUEST_TIMEOUT_MS = 5000;
+  NATS_REQUEST_TIMEOUT_MS: number = 5000;
 
   /**
    * Put before every subject this process uses (e.g. `t1a2b.`), so several stacks (parallel test
    * files, two developers) can share one NATS server without hearing each other. Empty in deploys.
    */
   @Matches(/^([a-z0-9_-]+\.)?$/i)
-  NATS_SUBJECT_PREFIX = '';
+  NATS_SUBJECT_PREFIX: string = '';
 
   /** How long SIGTERM waits for in-flight work before closing anyway. */
   @IsInt()
   @Min(0)
   @Max(120_000)
-  SHUTDOWN_TIMEOUT_MS = 10_000;
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
   @IsOptional()
   @IsString()
   S3_ENDPOINT?: string;
 
   @IsString()
-  S3_REGION = 'us-east-1';
+  S3_REGION: string = 'us-east-1';
 
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
-  S3_BUCKET = 'quire';
+  S3_BUCKET: string = 'quire';
 
   @IsOptional()
   @IsString()
@@ -80,18 +83,18 @@ export class CommonEnv {
 
   @BooleanEnv()
   @IsIn([true, false])
-  S3_FORCE_PATH_STYLE = true;
+  S3_FORCE_PATH_STYLE: boolean = true;
 }
 
 /** Settings of a service that owns a Postgres schema. */
 export class ServiceEnv extends CommonEnv {
   @Matches(/^postgres(ql)?:\/\/\S+$/)
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/quire';
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/quire';
 
   @IsInt()
   @Min(1)
   @Max(200)
-  DATABASE_POOL_SIZE = 10;
+  DATABASE_POOL_SIZE: number = 10;
 }
 
 export class ConfigError extends Error {
