@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// `npm run bench`: each Quire path and its baseline measured in the same run, on this machine,
+// with the ratio Quire / baseline. Results are printed and written to bench/results.json.
+//   (a) gateway GET /health/live            vs bare Fastify hello
+//   (b) gateway → NATS → service → Postgres  vs bare Fastify + pg, same SQL
+//   (c) upload through the gateway pipeline  vs the SDK's multipart Upload to the same S3
+// Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+const { Client } = require('pg');
+const { root, startScript, startApp } = require('./lib/processes');
+const { load } = require('./lib/load');
+
+const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const targets = { a: 0.8, b: 0.5, c: 0.8 };
+
+function withDb(url, name) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(sql) {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function row(name, quire, baseline, target) {
+  const ratio = quire.requestsPerSecond / baseline.requestsPerSecond;
+  return { name, quire, baseline, ratio: Math.round(ratio * 100) / 100, target, met: ratio >= target };
+}
+
+function print(results) {
+  const lines = ['', 'benchmark                               quire req/s  p50/p99 ms   baseline req/s  p50/p99 ms   ratio  target'];
+  for (const r of results.http) {
+    lines.push(
+      `${r.name.padEnd(40)}${String(r.quire.requestsPerSecond).padStart(11)}  ${`${r.quire.p50Ms}/${r.quire.p99Ms}`.padEnd(11)}` +
+        `${String(r.baseline.requestsPerSecond).padStart(15)}  ${`${r.baseline.p50Ms}/${r.baseline.p99Ms}`.padEnd(11)}` +
+        `${r.ratio.toFixed(2).padStart(6)}  ≥ ${r.target} ${r.met ? 'ok' : 'MISSED'}`,
+    );
+  }
+  for (const u of results.upload ?? []) {
+    lines.push(
+      `${u.name.padEnd(40)}${`${u.quireMBps} MB/s`.padStart(11)}  ${''.padEnd(11)}${`${u.baselineMBps} MB/s`.padStart(15)}  ${''.padEnd(11)}` +
+        `${u.ratio.toFixed(2).padStart(6)}  ≥ ${u.target} ${u.met ? 'ok' : 'MISSED'}` +
+        (u.rssGrowthMB !== undefined ? `   gateway RSS growth ${u.rssGrowthMB} MB (< ${u.rssTargetMB}) ${u.rssMet ? 'ok' : 'MISSED'}` : ''),
+    );
+  }
+  console.log(lines.join('\n'));
+}
+
+async function main() {
+  require(path.join(root, 'scripts/build.js')).build();
+  const id = randomBytes(4).toString('hex');
+  const dbName = `quire_bench_${id}`;
+  const stopping = [];
+  await admin(`CREATE DATABASE "${dbName}"`);
+  const s3 = await startScript(path.join(root, 'scripts/s3-server.mjs'), {}, ['0']);
+  stopping.push(s3);
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: withDb(adminUrl, dbName),
+    NATS_SUBJECT_PREFIX: `bench${id}.`,
+    S3_ENDPOINT: s3.info.endpoint,
+    S3_BUCKET: `quire-bench-${id}`,
+    S3_ACCESS_KEY_ID: 'bench',
+    S3_SECRET_ACCESS_KEY: 'bench',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    RATE_LIMIT_PER_MINUTE: String(10_000_000),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  try {
+    const identity = await startApp('identity', env);
+    stopping.push(identity);
+    const gateway = await startApp('gateway', env);
+    stopping.push(gateway);
+    const hello = await startScript(path.join(__dirname, 'baseline/fastify-hello.js'), {});
+    stopping.push(hello);
+    const pgBaseline = await startScript(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
+    stopping.push(pgBaseline);
+
+    const { QuireJwt } = require(path.join(root, 'dist/node_modules/@quire/auth'));
+    const token = new QuireJwt({ secret: env.JWT_SECRET }).signLogin(
+      { userId: 'bench', accountId: 'bench', roles: ['user'], scopes: [] },
+      'bench',
+      3600,
+    );
+    const options = { connections, durationSeconds };
+    const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString(), http: [] };
+
+    console.log('(a) gateway hello vs bare Fastify hello');
+    const aQuire = await load(`${gateway.url}/health/live`, options);
+    const aBase = await load(`${hello.info.url}/hello`, options);
+    results.http.push(row('(a) hello: gateway vs bare Fastify', aQuire, aBase, targets.a));
+
+    console.log('(b) gateway → NATS → identity → Postgres vs Fastify + pg');
+    const bQuire = await load(`${gateway.url}/rest/ng/_ping`, { ...options, headers: { 'x-os-api-token': token } });
+    const bBase = await load(`${pgBaseline.info.url}/ping`, options);
+    results.http.push(row('(b) one-row read: via NATS vs Fastify+pg', bQuire, bBase, targets.b));
+
+    const upload = require('./upload');
+    results.upload = await upload.run({ env, s3Endpoint: s3.info.endpoint, root, target: targets.c });
+
+    print(results);
+    fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    for (const process of stopping.reverse()) await process.stop();
+    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
