@@ -29,6 +29,28 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   RATE_LIMIT_PER_MINUTE: number = 600;
 
+  /** Largest WebSocket message a client may send; larger ones close the socket (1009). */
+  @IsInt()
+  @Min(256)
+  @Max(1024 * 1024)
+  WS_MAX_MESSAGE_BYTES: number = 16 * 1024;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WS_MAX_ROOMS_PER_SOCKET: number = 50;
+
+  /** Outgoing bytes queued for one socket before it is closed as too slow (1013). */
+  @IsInt()
+  @Min(64 * 1024)
+  WS_MAX_BUFFERED_BYTES: number = 4 * 1024 * 1024;
+
+  /** Pings every socket this often; one that has not answered the previous ping is dropped. */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  WS_HEARTBEAT_SECONDS: number = 30;
+
   /** Staged upload objects older than this are deleted by the sweeper. */
   @IsInt()
   @Min(60)

@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import Redis from 'ioredis';
 import { ConfigModule, createValidationPipe, HealthModule, LoggingModule, NatsModule, StorageModule } from '@quire/platform';
 import { AuthGuard } from './auth/auth.guard';
 import { PrincipalResolver } from './auth/principal.resolver';
 import { pingControllers } from './families/ping.controllers';
 import { GatewayEnv } from './gateway.env';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
+import { realtimeProviders } from './realtime/realtime.providers';
 import { QuireThrottlerGuard } from './throttling/throttle.guard';
+import { throttlerStorage } from './throttling/throttler-storage';
 
 @Module({})
 export class GatewayModule {
@@ -24,9 +24,7 @@ export class GatewayModule {
         HealthModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
-          storage: env.REDIS_URL
-            ? new ThrottlerStorageRedisService(new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false }))
-            : undefined,
+          storage: throttlerStorage(env),
         }),
       ],
       controllers: [...pingControllers],
@@ -34,8 +32,10 @@ export class GatewayModule {
         PrincipalResolver,
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // Order matters: the throttler counts per principal, which AuthGuard resolves first.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: QuireThrottlerGuard },
+        ...realtimeProviders,
       ],
     };
   }

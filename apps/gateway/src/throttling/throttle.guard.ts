@@ -3,13 +3,26 @@ import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 
-/** Counts per principal when there is one (per address otherwise); 429 with Retry-After. */
+/** Probes and scrapes are not callers: a tight limit must never fail a readiness check. */
+const UNTHROTTLED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * Counts per principal when there is one (per address otherwise); 429 with Retry-After. It runs
+ * after AuthGuard (registered after it in GatewayModule), so the principal is already resolved.
+ * WebSocket messages are bounded by the realtime gateway itself, not here.
+ */
 @Injectable()
 export class QuireThrottlerGuard extends ThrottlerGuard {
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const url = context.switchToHttp().getRequest<AuthenticatedRequest>().url;
+    return UNTHROTTLED_PATHS.test(url);
+  }
+
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const principal = (request as unknown as AuthenticatedRequest).principal;
     if (principal) return `user:${principal.accountId}:${principal.userId}`;
-    return `ip:${String(request['ip'])}`;
+    return `ip:${await super.getTracker(request)}`;
   }
 
   protected override async throwThrottlingException(
