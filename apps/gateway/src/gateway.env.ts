@@ -24,6 +24,15 @@ export class GatewayEnv extends CommonEnv {
   @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 1024 * 1024;
 
+  /**
+   * How many proxies in front of the gateway to trust for X-Forwarded-For (the ingress: 1).
+   * 0 trusts none, so a client cannot choose the address its rate limit counts under.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY_HOPS: number = 0;
+
   /** Requests per minute per caller on any route without a tighter named limit. */
   @IsInt()
   @Min(1)

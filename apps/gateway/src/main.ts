@@ -14,7 +14,7 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
-    trustProxy: true,
+    trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
@@ -37,7 +37,12 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"] } },
   });
   const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, credentials: true, exposedHeaders: ['x-request-id', 'Retry-After'] });
+  app.enableCors({
+    origin: origins.length ? origins : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'Retry-After'],
+  });
   app.useWebSocketAdapter(new WsAdapter(app));
   const document = SwaggerModule.createDocument(
     app,
