@@ -10,6 +10,7 @@ import { pingControllers } from './families/ping.controllers';
 import { GatewayEnv } from './gateway.env';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { QuireThrottlerGuard } from './throttling/throttle.guard';
+import { UploadsModule } from './uploads/uploads.module';
 
 @Module({})
 export class GatewayModule {
@@ -22,6 +23,7 @@ export class GatewayModule {
         NatsModule,
         StorageModule,
         HealthModule,
+        UploadsModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
           storage: env.REDIS_URL
