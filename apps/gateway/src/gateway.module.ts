@@ -10,6 +10,7 @@ import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { realtimeProviders } from './realtime/realtime.providers';
 import { QuireThrottlerGuard } from './throttling/throttle.guard';
 import { throttlerStorage } from './throttling/throttler-storage';
+import { UploadsModule } from './uploads/uploads.module';
 
 @Module({})
 export class GatewayModule {
@@ -22,6 +23,7 @@ export class GatewayModule {
         NatsModule,
         StorageModule,
         HealthModule,
+        UploadsModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
           storage: throttlerStorage(env),

@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { exitOnSignals, httpDuration, loadEnvOrExit, ObjectStorage, requestIdOf, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
+import { registerMultipart } from './uploads/multipart';
 
 export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -36,6 +37,7 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     // Swagger UI at /docs needs inline scripts and styles.
     contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"] } },
   });
+  await registerMultipart(app);
   const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({
     origin: origins.length ? origins : false,

@@ -11,6 +11,7 @@ export * from './database/database.module';
 export * from './database/outbox.migration';
 export * from './storage/object-storage';
 export * from './storage/storage.module';
+export * from './storage/staging';
 export * from './health/health.module';
 export * from './metrics/metrics';
 export * from './logging/logging.module';

@@ -14,6 +14,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CommonEnv } from '../config/env';
 
@@ -24,6 +25,16 @@ export interface StoredObjectInfo {
   etag?: string;
   lastModified?: Date;
 }
+
+export interface StreamUploadOptions {
+  contentType?: string;
+  /** Bytes buffered per part; S3 needs at least 5 MiB for every part but the last. */
+  partSizeBytes?: number;
+  /** Parts in flight at once: memory per upload is about partSizeBytes × (queueSize + 1). */
+  queueSize?: number;
+}
+
+export const MIN_PART_SIZE_BYTES = 5 * 1024 * 1024;
 
 export interface ObjectBody extends StoredObjectInfo {
   body: Readable;
@@ -75,6 +86,22 @@ export class ObjectStorage {
 
   async put(key: string, body: Buffer | string, contentType?: string): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  /**
+   * Streams a body of unknown length into `key` as a multipart upload (a single PUT when it fits
+   * in one part). To cancel, destroy `body` with an error: the promise then rejects once the
+   * multipart upload has been aborted (or the abort itself failed), so nothing is left half-sent.
+   */
+  async uploadStream(key: string, body: Readable, options: StreamUploadOptions = {}): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType },
+      partSize: Math.max(MIN_PART_SIZE_BYTES, options.partSizeBytes ?? MIN_PART_SIZE_BYTES),
+      queueSize: options.queueSize ?? 4,
+      leavePartsOnError: false,
+    });
+    await upload.done();
   }
 
   async head(key: string): Promise<StoredObjectInfo | undefined> {

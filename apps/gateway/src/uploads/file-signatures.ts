@@ -1,0 +1,69 @@
+/**
+ * Magic-byte checks on the first bytes of an upload. They say what a file claims to be, cheaply
+ * and before it is stored; they do not prove it is well formed (the owning service or the
+ * converter finds that out).
+ */
+export type FileSignature = (head: Buffer) => boolean | Promise<boolean>;
+
+interface KnownFileType {
+  mime: string;
+  matches: (head: Buffer) => boolean;
+}
+
+function bytesAt(head: Buffer, offset: number, magic: Buffer): boolean {
+  return head.length >= offset + magic.length && head.subarray(offset, offset + magic.length).equals(magic);
+}
+
+const PDF = Buffer.from('%PDF-', 'latin1');
+const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
+const GIF87 = Buffer.from('GIF87a', 'latin1');
+const GIF89 = Buffer.from('GIF89a', 'latin1');
+const RIFF = Buffer.from('RIFF', 'latin1');
+const WEBP = Buffer.from('WEBP', 'latin1');
+
+const pdf = (head: Buffer): boolean => bytesAt(head, 0, PDF);
+/** A ZIP local file header: also every OOXML file (.docx, .xlsx, .pptx). */
+const zip = (head: Buffer): boolean => bytesAt(head, 0, ZIP);
+const png = (head: Buffer): boolean => bytesAt(head, 0, PNG);
+const jpeg = (head: Buffer): boolean => bytesAt(head, 0, JPEG);
+const gif = (head: Buffer): boolean => bytesAt(head, 0, GIF87) || bytesAt(head, 0, GIF89);
+const webp = (head: Buffer): boolean => bytesAt(head, 0, RIFF) && bytesAt(head, 8, WEBP);
+
+const knownTypes: KnownFileType[] = [
+  { mime: 'application/pdf', matches: pdf },
+  { mime: 'application/zip', matches: zip },
+  { mime: 'image/png', matches: png },
+  { mime: 'image/jpeg', matches: jpeg },
+  { mime: 'image/gif', matches: gif },
+  { mime: 'image/webp', matches: webp },
+];
+
+/** The media type the first bytes show, when it is one we know. OOXML reads as application/zip. */
+export function detectFileType(head: Buffer): string | undefined {
+  return knownTypes.find((type) => type.matches(head))?.mime;
+}
+
+/** Accepts a file when any of the given signatures does. */
+export function anyOf(...signatures: FileSignature[]): FileSignature {
+  return async (head) => {
+    for (const signature of signatures) if (await signature(head)) return true;
+    return false;
+  };
+}
+
+/** The checks routes put in their upload specs. */
+export const FileSignatures = {
+  pdf,
+  zip,
+  /** .docx / .xlsx / .pptx are ZIP containers; the service that opens them checks the parts. */
+  ooxml: zip,
+  png,
+  jpeg,
+  gif,
+  webp,
+  image: anyOf(png, jpeg, gif, webp),
+  /** For attachments of any type: the route accepts whatever the client sends. */
+  any: (): boolean => true,
+} satisfies Record<string, FileSignature>;

@@ -1,0 +1,419 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Controller, Post, Req } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { FastifyRequest } from 'fastify';
+import { connect, JSONCodec, NatsConnection } from 'nats';
+import { ConfigModule, loadEnv, NatsModule, ObjectStorage, RpcClient, StorageModule } from '@quire/platform';
+import { listKeys, removeBucket, testEnv, testS3Client, waitFor } from '@quire/testing';
+import { GatewayEnv } from '../gateway.env';
+import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
+import { FileSignatures } from './file-signatures';
+import { registerMultipart } from './multipart';
+import { UploadSpec } from './upload-spec';
+import { UploadPipeline } from './upload-pipeline';
+import { UploadsModule } from './uploads.module';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const reportSpec: UploadSpec = {
+  files: {
+    document: { maxBytes: 256 * KiB, signature: FileSignatures.pdf, description: 'a PDF document' },
+    thumbnail: { maxBytes: 64 * KiB, required: false, signature: FileSignatures.image, description: 'an image' },
+  },
+  fields: { title: { maxLength: 20, required: true }, target: { maxLength: 10 } },
+};
+
+const largeSpec: UploadSpec = {
+  files: { document: { maxBytes: 160 * MiB, signature: FileSignatures.pdf, description: 'a PDF document' } },
+};
+
+const boundedSpec: UploadSpec = {
+  files: { document: { maxBytes: 12 * MiB, signature: FileSignatures.pdf, description: 'a PDF document' } },
+};
+
+/** Commit subjects the test controller sends to: one answered by the test, one nobody hears. */
+const COMMIT_SUBJECT = 'svc.test-uploads.files.commit';
+const NOBODY_SUBJECT = 'svc.test-uploads.files.nobody';
+
+/** Test-only routes under the documents mount, so errors come back as `{code, message, details}`. */
+@Controller('api/v1/_test/uploads')
+class TestUploadController {
+  /** Writes to a bucket that does not exist: every S3 call fails, deletes included. */
+  private readonly broken: UploadPipeline;
+
+  constructor(
+    private readonly uploads: UploadPipeline,
+    private readonly rpc: RpcClient,
+    storage: ObjectStorage,
+  ) {
+    this.broken = new UploadPipeline(new ObjectStorage(storage.client, `${storage.bucket}-missing`));
+  }
+
+  @Post('broken-storage')
+  receiveIntoBrokenStorage(@Req() request: FastifyRequest): Promise<unknown> {
+    return this.broken.receive(request, largeSpec);
+  }
+
+  @Post()
+  receive(@Req() request: FastifyRequest): Promise<unknown> {
+    return this.uploads.receive(request, reportSpec);
+  }
+
+  @Post('large')
+  receiveLarge(@Req() request: FastifyRequest): Promise<unknown> {
+    return this.uploads.receive(request, largeSpec);
+  }
+
+  @Post('bounded')
+  receiveBounded(@Req() request: FastifyRequest): Promise<unknown> {
+    return this.uploads.receive(request, boundedSpec);
+  }
+
+  @Post('commit')
+  async commit(@Req() request: FastifyRequest): Promise<unknown> {
+    const received = await this.uploads.receive(request, reportSpec);
+    const subject = received.fields['target'] === 'nobody' ? NOBODY_SUBJECT : COMMIT_SUBJECT;
+    return this.uploads.commit(received.files, () =>
+      this.rpc.request(subject, { files: received.files, title: received.fields['title'] }, { requestId: request.id, timeoutMs: 2000 }),
+    );
+  }
+}
+
+const PDF_HEAD = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
+const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pdfBytes(size: number): Buffer {
+  return Buffer.concat([PDF_HEAD, randomBytes(Math.max(0, size - PDF_HEAD.length))]).subarray(0, size);
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * A multipart body of `size` bytes made on the fly (never whole in memory), beginning with a PDF
+ * header; `digest()` is the sha256 of the file bytes once the body has been read.
+ */
+function streamedPdfForm(size: number): { body: ReadableStream<Uint8Array>; contentType: string; digest: () => string } {
+  const boundary = `----quire${randomBytes(8).toString('hex')}`;
+  const hash = createHash('sha256');
+  async function* generate(): AsyncGenerator<Buffer> {
+    yield Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
+    let sent = 0;
+    while (sent < size) {
+      const chunk = sent === 0 ? pdfBytes(Math.min(size, 256 * KiB)) : randomBytes(Math.min(size - sent, 256 * KiB));
+      hash.update(chunk);
+      sent += chunk.length;
+      yield chunk;
+    }
+    yield Buffer.from(`\r\n--${boundary}--\r\n`);
+  }
+  return {
+    body: Readable.toWeb(Readable.from(generate())) as ReadableStream<Uint8Array>,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    digest: () => hash.digest('hex'),
+  };
+}
+
+describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
+  const codec = JSONCodec<unknown>();
+  const s3 = testS3Client();
+  let env: GatewayEnv;
+  let app: NestFastifyApplication;
+  let storage: ObjectStorage;
+  let nats: NatsConnection;
+  let url: string;
+  const commits: Array<{ files: Array<{ key: string }>; present: boolean[] }> = [];
+
+  beforeAll(async () => {
+    env = loadEnv(GatewayEnv, testEnv({ HTTP_PORT: '0', NATS_REQUEST_TIMEOUT_MS: '2000' }));
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(GatewayEnv, env), StorageModule, NatsModule, UploadsModule],
+      controllers: [TestUploadController],
+      providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error'] });
+    await registerMultipart(app);
+    await app.listen(0, '127.0.0.1');
+    url = `${await app.getUrl()}/api/v1/_test/uploads`.replace('[::1]', '127.0.0.1');
+    storage = app.get(ObjectStorage);
+    await storage.ensureBucket();
+
+    // Stands in for the owning service: sees whether the staged objects exist, then rejects
+    // titles starting with "reject" and accepts the rest.
+    nats = await connect({ servers: env.NATS_URL });
+    const subscription = nats.subscribe(`${env.NATS_SUBJECT_PREFIX}${COMMIT_SUBJECT}`);
+    void (async () => {
+      for await (const message of subscription) {
+        const packet = codec.decode(message.data) as { id: string; data: { files: Array<{ key: string }>; title: string } };
+        const present = await Promise.all(packet.data.files.map(async (file) => (await storage.head(file.key)) !== undefined));
+        commits.push({ files: packet.data.files, present });
+        const reply = packet.data.title.startsWith('reject')
+          ? { id: packet.id, err: { code: 'CONFLICT', message: 'Already there', details: {} }, isDisposed: true }
+          : { id: packet.id, response: { accepted: packet.data.files.map((file) => file.key) }, isDisposed: true };
+        message.respond(codec.encode(reply));
+      }
+    })();
+  });
+
+  afterAll(async () => {
+    await nats?.drain();
+    await app?.close();
+    if (env) await removeBucket(s3, env.S3_BUCKET);
+  });
+
+  const stagedKeys = (): Promise<string[]> => listKeys(s3, env.S3_BUCKET, 'staging/');
+
+  async function clearStaging(): Promise<void> {
+    await storage.delete(await stagedKeys());
+  }
+
+  beforeEach(clearStaging);
+
+  function form(entries: Array<[string, Buffer | string, string?]>): FormData {
+    const data = new FormData();
+    for (const [name, value, fileName] of entries) {
+      if (typeof value === 'string') data.append(name, value);
+      else data.append(name, new Blob([value], { type: fileName?.endsWith('.png') ? 'image/png' : 'application/pdf' }), fileName);
+    }
+    return data;
+  }
+
+  async function post(path: string, body: FormData): Promise<{ status: number; json: Record<string, unknown>; connection: string | null }> {
+    const response = await fetch(`${url}${path}`, { method: 'POST', body });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown>, connection: response.headers.get('connection') };
+  }
+
+  it('stages each file under staging/<uuid> with its size, sha256 and types, and returns the text fields', async () => {
+    const pdf = pdfBytes(100 * KiB);
+    const png = Buffer.concat([PNG_HEAD, randomBytes(2000)]);
+    const { status, json, connection } = await post(
+      '',
+      form([
+        ['title', 'Blood panel'],
+        ['document', pdf, 'report.pdf'],
+        ['thumbnail', png, 'thumb.png'],
+      ]),
+    );
+
+    expect(status).toBe(201);
+    expect(connection).toBe('keep-alive');
+    expect(json).toEqual({
+      fields: { title: 'Blood panel' },
+      files: [
+        {
+          field: 'document',
+          key: expect.stringMatching(/^staging\/[0-9a-f-]{36}$/),
+          size: pdf.length,
+          sha256: sha256(pdf),
+          fileName: 'report.pdf',
+          declaredContentType: 'application/pdf',
+          detectedType: 'application/pdf',
+        },
+        {
+          field: 'thumbnail',
+          key: expect.stringMatching(/^staging\/[0-9a-f-]{36}$/),
+          size: png.length,
+          sha256: sha256(png),
+          fileName: 'thumb.png',
+          declaredContentType: 'image/png',
+          detectedType: 'image/png',
+        },
+      ],
+    });
+    const [document, thumbnail] = json['files'] as Array<{ key: string }>;
+    expect((await storage.getBuffer(document!.key))?.equals(pdf)).toBe(true);
+    expect((await storage.getBuffer(thumbnail!.key))?.equals(png)).toBe(true);
+  });
+
+  it('accepts a file smaller than the signature window', async () => {
+    const tiny = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const { status, json } = await post('', form([['document', tiny, 'tiny.pdf'], ['title', 't']]));
+    expect(status).toBe(201);
+    expect((json['files'] as Array<{ size: number; sha256: string }>)[0]).toMatchObject({ size: tiny.length, sha256: sha256(tiny) });
+  });
+
+  it('answers 413 for a file over its limit and leaves nothing under staging/', async () => {
+    const { status, json } = await post('', form([['title', 'x'], ['document', pdfBytes(256 * KiB + 1), 'big.pdf']]));
+    expect(status).toBe(413);
+    expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'document', maxBytes: 256 * KiB } });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('answers 413 for a smaller field over its own limit, deleting the files staged before it', async () => {
+    const png = Buffer.concat([PNG_HEAD, randomBytes(64 * KiB)]);
+    const { status, json } = await post(
+      '',
+      form([['title', 'x'], ['document', pdfBytes(10 * KiB), 'a.pdf'], ['thumbnail', png, 'big.png']]),
+    );
+    expect(status).toBe(413);
+    expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'thumbnail' } });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('aborts a multipart S3 upload that passes the limit after several parts', async () => {
+    const { status, json, connection } = await post('/bounded', form([['document', pdfBytes(20 * MiB), 'big.pdf']]));
+    expect(status).toBe(413);
+    // The rest of the body was never read: the connection is closed, not reused.
+    expect(connection).toBe('close');
+    expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: 12 * MiB } });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('answers 400 INVALID_FILE_TYPE when the first bytes do not match, and leaves nothing', async () => {
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), randomBytes(20 * KiB)]);
+    const { status, json } = await post('', form([['title', 'x'], ['document', zip, 'report.pdf']]));
+    expect(status).toBe(400);
+    expect(json).toMatchObject({ code: 'INVALID_FILE_TYPE', details: { field: 'document', detectedType: 'application/zip' } });
+    expect(json['message']).toBe('"document" must be a PDF document');
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('answers 400 for a missing required file or field', async () => {
+    const noFile = await post('', form([['title', 'x']]));
+    expect(noFile.status).toBe(400);
+    expect(noFile.json).toMatchObject({ code: 'VALIDATION_FAILED', details: { missing: ['document'] } });
+
+    const noTitle = await post('', form([['document', pdfBytes(1000), 'a.pdf']]));
+    expect(noTitle.status).toBe(400);
+    expect(noTitle.json).toMatchObject({ code: 'VALIDATION_FAILED', details: { missing: ['title'] } });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('answers 400 for an unknown file field, deleting what was already staged', async () => {
+    const { status, json } = await post(
+      '',
+      form([['title', 'x'], ['document', pdfBytes(5000), 'a.pdf'], ['attachment', pdfBytes(5000), 'b.pdf']]),
+    );
+    expect(status).toBe(400);
+    expect(json).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'attachment' } });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('answers 400 for a second file in the same field, deleting the first', async () => {
+    const { status } = await post('', form([['title', 'x'], ['document', pdfBytes(5000), 'a.pdf'], ['document', pdfBytes(5000), 'b.pdf']]));
+    expect(status).toBe(400);
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('answers 400 for unknown, repeated or too long text fields and for too many parts', async () => {
+    const file: [string, Buffer, string] = ['document', pdfBytes(5000), 'a.pdf'];
+    const png: [string, Buffer, string] = ['thumbnail', Buffer.concat([PNG_HEAD, randomBytes(100)]), 'a.png'];
+    const cases: Array<[Array<[string, Buffer | string, string?]>, string, string]> = [
+      [[file, ['title', 'x'], ['color', 'red']], 'VALIDATION_FAILED', 'Unexpected field "color"'],
+      [[file, ['title', 'x'], ['title', 'y']], 'VALIDATION_FAILED', '"title" may be given only once'],
+      [[file, ['title', 'x'.repeat(21)]], 'VALIDATION_FAILED', '"title" is longer than 20 characters'],
+      // busboy's own limits: two text fields and two files are all the spec declares.
+      [[file, ['title', 'x'], ['target', 'a'], ['more', 'b']], 'BAD_REQUEST', expect.stringMatching(/^Too many parts/)],
+      [[['title', 'x'], file, png, ['extra', pdfBytes(100), 'c.pdf']], 'BAD_REQUEST', expect.stringMatching(/^Too many parts/)],
+    ];
+    for (const [entries, code, message] of cases) {
+      const { status, json } = await post('', form(entries));
+      expect({ status, code: json['code'], message: json['message'] }).toEqual({ status: 400, code, message });
+    }
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('deletes what it staged when the client goes away half-way', async () => {
+    const boundary = `----quire${randomBytes(8).toString('hex')}`;
+    const partHeader = (name: string, fileName: string, type: string): string =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
+    let stagedBeforeAbort: string[] = [];
+    async function* halfAForm(): AsyncGenerator<Buffer> {
+      yield Buffer.concat([
+        Buffer.from(partHeader('document', 'a.pdf', 'application/pdf')),
+        pdfBytes(10 * KiB),
+        Buffer.from(`\r\n${partHeader('thumbnail', 't.png', 'image/png')}`),
+        PNG_HEAD,
+        randomBytes(1000),
+      ]);
+      stagedBeforeAbort = await waitFor(async () => {
+        const keys = await stagedKeys();
+        return keys.length === 1 && keys;
+      });
+      throw new Error('the client gives up');
+    }
+    const sending = fetch(url, {
+      method: 'POST',
+      body: Readable.toWeb(Readable.from(halfAForm())) as ReadableStream<Uint8Array>,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      duplex: 'half',
+    } as RequestInit);
+
+    await expect(sending).rejects.toThrow();
+    expect(stagedBeforeAbort).toHaveLength(1);
+    await waitFor(async () => (await stagedKeys()).length === 0, { description: 'the staged document to be deleted' });
+  });
+
+  it('answers 503 when storage fails mid-file, even though the clean-up fails too', async () => {
+    const { status, json } = await post('/broken-storage', form([['document', pdfBytes(12 * MiB), 'a.pdf']]));
+    expect(status).toBe(503);
+    expect(json).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { field: 'document' } });
+  });
+
+  it('answers 400 for a body that is not multipart', async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(400);
+  });
+
+  it('hands the staged files to the service and keeps them when it accepts', async () => {
+    const pdf = pdfBytes(3000);
+    const { status, json } = await post('/commit', form([['title', 'fine'], ['document', pdf, 'a.pdf']]));
+    expect(status).toBe(201);
+    const key = (json['accepted'] as string[])[0]!;
+    expect(commits.at(-1)).toEqual({ files: [expect.objectContaining({ key, sha256: sha256(pdf), size: 3000 })], present: [true] });
+    expect(await stagedKeys()).toEqual([key]);
+  });
+
+  it('deletes the staged files when the service rejects the commit, and answers with its error', async () => {
+    const { status, json } = await post('/commit', form([['title', 'reject me'], ['document', pdfBytes(3000), 'a.pdf']]));
+    expect(status).toBe(409);
+    expect(json).toMatchObject({ code: 'CONFLICT', message: 'Already there' });
+    expect(commits.at(-1)?.present).toEqual([true]);
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('deletes the staged files when no service answers the commit (503)', async () => {
+    const { status, json } = await post('/commit', form([['title', 'x'], ['target', 'nobody'], ['document', pdfBytes(3000), 'a.pdf']]));
+    expect(status).toBe(503);
+    expect(json).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('streams a 96 MiB upload to S3 with flat memory and the right hash', async () => {
+    const size = 96 * MiB;
+    const upload = streamedPdfForm(size);
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+    try {
+      const response = await fetch(`${url}/large`, {
+        method: 'POST',
+        body: upload.body,
+        headers: { 'content-type': upload.contentType },
+        duplex: 'half',
+      } as RequestInit);
+      expect(response.status).toBe(201);
+      const digest = upload.digest();
+      const { files } = (await response.json()) as { files: Array<{ key: string; size: number; sha256: string }> };
+      expect(files[0]).toMatchObject({ size, sha256: digest });
+
+      const stored = await storage.get(files[0]!.key);
+      const hash = createHash('sha256');
+      for await (const chunk of stored!.body) hash.update(chunk as Buffer);
+      expect(hash.digest('hex')).toBe(digest);
+    } finally {
+      clearInterval(sampler);
+    }
+    const growthMb = (peak - before) / MiB;
+    process.stdout.write(`96 MiB upload: RSS ${Math.round(before / MiB)} MB -> peak ${Math.round(peak / MiB)} MB\n`);
+    expect(growthMb).toBeLessThan(100);
+  });
+});

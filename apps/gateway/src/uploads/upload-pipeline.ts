@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Multipart, MultipartFile, MultipartValue } from '@fastify/multipart';
+import { Injectable, Logger } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode } from '@quire/errors';
+import { newStagingKey, ObjectStorage } from '@quire/platform';
+import { detectFileType } from './file-signatures';
+import { FileFieldSpec, ReceivedUpload, StagedUpload, TextFieldSpec, UploadSpec } from './upload-spec';
+
+/** S3's smallest part; memory per file in flight is about PART_SIZE_BYTES × (QUEUE_SIZE + 1). */
+export const UPLOAD_PART_SIZE_BYTES = 5 * 1024 * 1024;
+export const UPLOAD_QUEUE_SIZE = 4;
+/** How much of a file is held back until its signature has been checked. */
+export const SIGNATURE_HEAD_BYTES = 4096;
+
+/** The longest UTF-8 encoding of one UTF-16 code unit, for busboy's byte limit on text fields. */
+const MAX_UTF8_BYTES_PER_CHAR = 3;
+
+/**
+ * Streams multipart uploads straight into object storage (DESIGN.md "Big payloads never cross
+ * NATS"). Each file goes to `staging/<uuid>` while its bytes are counted and hashed and its first
+ * bytes checked; nothing holds a whole file in memory. Any rejection deletes what this request
+ * staged. The route then hands the staged keys to the owning service through `commit`.
+ */
+@Injectable()
+export class UploadPipeline {
+  private readonly logger = new Logger(UploadPipeline.name);
+
+  constructor(private readonly storage: ObjectStorage) {}
+
+  /** Reads the whole multipart body of `request` as `spec` says; throws a DomainError otherwise. */
+  async receive(request: FastifyRequest, spec: UploadSpec): Promise<ReceivedUpload> {
+    const staged: StagedUpload[] = [];
+    const fields: Record<string, string> = {};
+    const textSpecs = spec.fields ?? {};
+    const parts = request.parts({ limits: busboyLimits(spec) });
+    try {
+      for (;;) {
+        const part = await nextPart(parts);
+        if (!part) break;
+        if (part.type === 'file') {
+          staged.push(await this.stageFile(part, spec.files, staged));
+        } else {
+          fields[part.fieldname] = textValue(part, textSpecs, fields);
+        }
+      }
+      assertRequiredPresent(spec, staged, fields);
+      return { files: staged, fields };
+    } catch (error) {
+      await this.discard(staged);
+      throw error;
+    } finally {
+      // Finishes the part iterator when we stopped early. The rest of the body stays unread; the
+      // connection is closed after the answer (see multipart.ts).
+      await parts.return?.(undefined).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Runs the owning service's commit for staged files. When it fails (rejected, timed out, nobody
+   * listening) the staged objects are deleted and the error goes on to the caller. After a
+   * timeout the service may still be working: before its move it finds the objects gone and
+   * rejects; after it, its copy stands and a retry is caught by duplicate detection (sha256).
+   */
+  async commit<T>(staged: StagedUpload[], send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      await this.discard(staged);
+      throw error;
+    }
+  }
+
+  /** Deletes staged objects; a failure is logged, never thrown (the sweeper finishes the job). */
+  async discard(staged: StagedUpload[]): Promise<void> {
+    await this.deleteQuietly(staged.map((file) => file.key));
+  }
+
+  private async stageFile(part: MultipartFile, specs: Record<string, FileFieldSpec>, staged: StagedUpload[]): Promise<StagedUpload> {
+    const field = part.fieldname;
+    const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
+    if (!spec) {
+      part.file.destroy();
+      throw DomainError.validation(`Unexpected file field "${field}"`, { field, expected: Object.keys(specs) });
+    }
+    if (staged.some((file) => file.field === field)) {
+      part.file.destroy();
+      throw DomainError.validation(`Only one file is allowed in "${field}"`, { field });
+    }
+    const { maxBytes } = spec;
+    const key = newStagingKey();
+    const tooLarge = new DomainError(ErrorCode.PayloadTooLarge, `"${field}" is larger than ${maxBytes} bytes`, {
+      field,
+      maxBytes,
+    });
+    // busboy stops at its own limit (the largest of the spec, plus one byte) and says so here.
+    part.file.once('limit', () => part.file.destroy(tooLarge));
+
+    const hash = createHash('sha256');
+    let size = 0;
+    let detectedType: string | undefined;
+    const checkHead = async (head: Buffer): Promise<void> => {
+      detectedType = detectFileType(head);
+      if (!(await spec.signature(head))) {
+        throw new DomainError(ErrorCode.InvalidFileType, `"${field}" must be ${spec.description}`, {
+          field,
+          detectedType: detectedType ?? 'unknown',
+        });
+      }
+    };
+    async function* meter(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      let held: Buffer[] = [];
+      let heldBytes = 0;
+      let checked = false;
+      for await (const chunk of source) {
+        size += chunk.length;
+        if (size > maxBytes) throw tooLarge;
+        hash.update(chunk);
+        if (checked) {
+          yield chunk;
+          continue;
+        }
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes >= SIGNATURE_HEAD_BYTES) {
+          await checkHead(Buffer.concat(held).subarray(0, SIGNATURE_HEAD_BYTES));
+          checked = true;
+          yield* held;
+          held = [];
+        }
+      }
+      if (part.file.truncated) throw tooLarge;
+      if (!checked) {
+        await checkHead(Buffer.concat(held));
+        yield* held;
+      }
+    }
+
+    const body = new PassThrough();
+    const uploading = this.storage.uploadStream(key, body, {
+      contentType: part.mimetype,
+      partSizeBytes: UPLOAD_PART_SIZE_BYTES,
+      queueSize: UPLOAD_QUEUE_SIZE,
+    });
+    // When the feed fails it destroys `body`, and the upload fails with the feed's error. When
+    // storage fails first, `body` is still open: end the feed too, or it would wait on
+    // backpressure forever.
+    let storageFailedFirst = false;
+    uploading.catch((error: unknown) => {
+      if (body.destroyed) return;
+      storageFailedFirst = true;
+      body.destroy(error as Error);
+    });
+    const [fed, uploaded] = await Promise.allSettled([pipeline(part.file, meter, body), uploading]);
+    if (fed.status === 'fulfilled' && uploaded.status === 'fulfilled') {
+      return {
+        field,
+        key,
+        size,
+        sha256: hash.digest('hex'),
+        fileName: part.filename,
+        declaredContentType: part.mimetype,
+        detectedType,
+      };
+    }
+    await this.deleteQuietly([key]);
+    if (fed.status === 'rejected' && fed.reason instanceof DomainError) throw fed.reason;
+    if (fed.status === 'rejected' && !storageFailedFirst) {
+      // The part itself broke off: the client went away or sent a malformed body.
+      throw new DomainError(ErrorCode.BadRequest, `The upload of "${field}" was interrupted or malformed`, { field });
+    }
+    this.logger.error({ err: uploaded.status === 'rejected' ? uploaded.reason : undefined, field }, 'Staging an upload failed');
+    throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again', { field });
+  }
+
+  private async deleteQuietly(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    try {
+      await this.storage.delete(keys);
+    } catch (error) {
+      this.logger.warn({ err: error, keys }, 'Could not delete staged uploads; the staging sweeper will');
+    }
+  }
+}
+
+/** busboy's per-request limits; the spec's own per-field limits are checked on top. */
+function busboyLimits(spec: UploadSpec): NonNullable<Parameters<FastifyRequest['parts']>[0]>['limits'] {
+  const files = Object.values(spec.files);
+  const texts = Object.values(spec.fields ?? {});
+  return {
+    // One byte over the largest limit, so the per-field count sees the overflow as it happens.
+    fileSize: Math.max(0, ...files.map((file) => file.maxBytes)) + 1,
+    files: files.length,
+    fields: texts.length,
+    fieldSize: Math.max(1, ...texts.map((text) => text.maxLength * MAX_UTF8_BYTES_PER_CHAR)),
+    parts: files.length + texts.length,
+  };
+}
+
+const multipartLimitErrors = new Set(['FST_PARTS_LIMIT', 'FST_FILES_LIMIT', 'FST_FIELDS_LIMIT']);
+
+/** The next part, with multipart failures (limits, malformed bodies) as DomainErrors. */
+async function nextPart(parts: AsyncIterableIterator<Multipart>): Promise<Multipart | undefined> {
+  try {
+    const next = await parts.next();
+    return next.done ? undefined : next.value;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError(ErrorCode.PayloadTooLarge, 'A file is larger than allowed');
+    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw new DomainError(ErrorCode.BadRequest, 'Expected a multipart/form-data body');
+    if (typeof code === 'string' && multipartLimitErrors.has(code)) {
+      throw new DomainError(ErrorCode.BadRequest, 'Too many parts: only the declared fields are accepted, each once');
+    }
+    throw new DomainError(ErrorCode.BadRequest, 'Malformed multipart body');
+  }
+}
+
+function textValue(part: MultipartValue, specs: Record<string, TextFieldSpec>, seen: Record<string, string>): string {
+  const field = part.fieldname;
+  const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
+  if (!spec) throw DomainError.validation(`Unexpected field "${field}"`, { field, expected: Object.keys(specs) });
+  if (Object.hasOwn(seen, field)) throw DomainError.validation(`"${field}" may be given only once`, { field });
+  if (typeof part.value !== 'string') throw DomainError.validation(`"${field}" must be plain text`, { field });
+  if (part.valueTruncated || part.value.length > spec.maxLength) {
+    throw DomainError.validation(`"${field}" is longer than ${spec.maxLength} characters`, { field, maxLength: spec.maxLength });
+  }
+  return part.value;
+}
+
+function assertRequiredPresent(spec: UploadSpec, staged: StagedUpload[], fields: Record<string, string>): void {
+  const missing = [
+    ...Object.entries(spec.files)
+      .filter(([field, file]) => file.required !== false && !staged.some((s) => s.field === field))
+      .map(([field]) => field),
+    ...Object.entries(spec.fields ?? {})
+      .filter(([field, text]) => text.required === true && !Object.hasOwn(fields, field))
+      .map(([field]) => field),
+  ];
+  if (missing.length) throw DomainError.validation(`Missing required field(s): ${missing.join(', ')}`, { missing });
+}
