@@ -1,0 +1,45 @@
+'use strict';
+// The block `npm start` prints once everything is ready.
+
+const ORIGINS = {
+  given: 'reused (from env)',
+  found: 'reused (default port)',
+  started: 'started by npm start',
+  none: 'none',
+};
+
+/** BOOTSTRAP_* variables as given; values of secret-looking ones are not echoed. */
+function bootstrapLines(env) {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('BOOTSTRAP_') && env[name])
+    .sort()
+    .map((name) => `${name}=${/PASSWORD|SECRET|TOKEN|KEY/.test(name) ? '(as set in your environment)' : env[name]}`);
+}
+
+function summaryText({ apps, dependencies, jwt, elapsedMs, env }) {
+  const gateway = apps.find((app) => app.public);
+  const width = Math.max(...apps.map((app) => app.name.length));
+  const lines = [
+    '',
+    `Quire is ready (${(elapsedMs / 1000).toFixed(1)} s)`,
+    `  Gateway       ${gateway.url}`,
+    `  API docs      ${gateway.url}/docs`,
+    '  Health        ' + apps.map((app, i) => `${i ? '                ' : ''}${app.name.padEnd(width)}  ${app.url}/health/ready`).join('\n'),
+    '',
+  ];
+  for (const dependency of dependencies) {
+    const note = dependency.note ? `  (${dependency.note})` : '';
+    const location = dependency.location === '-' ? '' : `  ${dependency.location}`;
+    lines.push(`  ${dependency.name.padEnd(12)}  ${ORIGINS[dependency.origin]}${location}${note}`);
+  }
+  const secret = { given: 'JWT_SECRET from env', file: `JWT secret from ${jwt.file}`, generated: `JWT secret generated into ${jwt.file}` }[jwt.origin];
+  lines.push(`  ${'Tokens'.padEnd(12)}  ${secret}`);
+  lines.push('');
+  lines.push('  Credentials   bootstrap admin: will be created by the identity service');
+  for (const line of bootstrapLines(env)) lines.push(`                ${line}`);
+  lines.push('');
+  lines.push('Stop with Ctrl-C.');
+  return lines.join('\n');
+}
+
+module.exports = { summaryText };
