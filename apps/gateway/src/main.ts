@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { exitOnSignals, httpDuration, loadEnvOrExit, ObjectStorage, requestIdOf, startDefaultMetrics } from '@quire/platform';
+import { exitOnSignals, httpDuration, loadEnvOrExit, requestIdOf, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
 import { registerMultipart } from './uploads/multipart';
@@ -56,7 +56,6 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  await app.get(ObjectStorage).ensureBucket();
   return app;
 }
 

@@ -11,7 +11,6 @@ import { startDefaultMetrics } from '../metrics/metrics';
 import { DrainingNatsServer } from '../nats/draining-nats-server';
 import { RpcDomainExceptionFilter } from '../nats/rpc-exception.filter';
 import { createValidationPipe } from '../nats/rpc-validation.pipe';
-import { ObjectStorage } from '../storage/object-storage';
 
 /** SIGTERM / SIGINT: Nest's shutdown hooks drain NATS and close pools; then exit 0. */
 export function exitOnSignals(app: INestApplication, timeoutMs: number): void {
@@ -36,15 +35,6 @@ export function exitOnSignals(app: INestApplication, timeoutMs: number): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-}
-
-function usesStorage(app: INestApplication): boolean {
-  try {
-    app.get(ObjectStorage, { strict: false });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface ServiceBootstrapOptions<T extends ServiceEnv> {
@@ -75,9 +65,9 @@ async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptio
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  await app.init();
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length) app.get(Logger).log(`Applied migrations: ${applied.join(', ')}`);
-  if (usesStorage(app)) await app.get(ObjectStorage).ensureBucket();
 
   const microservice = app.connectMicroservice<MicroserviceOptions>({
     strategy: new DrainingNatsServer(

@@ -103,10 +103,12 @@ export class ConfigError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => {
+/** One line per bad variable, showing the value as it was given (not as converted). */
+function describe(errors: ValidationError[], given: Record<string, unknown>): string[] {
+  return errors.map((e) => {
     const constraints = Object.values(e.constraints ?? {}).join('; ');
-    return [`${e.property}=${JSON.stringify(e.value)}: ${constraints}`];
+    const raw = e.property in given ? JSON.stringify(given[e.property]) : '(unset)';
+    return `${e.property}=${raw}: ${constraints}`;
   });
 }
 
@@ -132,7 +134,7 @@ export function loadEnv<T extends object>(
   }
   const settings = plainToInstance(cls, given, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(settings, { forbidUnknownValues: false });
-  if (errors.length) throw new ConfigError(describe(errors));
+  if (errors.length) throw new ConfigError(describe(errors, given));
   return settings;
 }
 

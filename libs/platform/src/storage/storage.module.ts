@@ -1,10 +1,15 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CommonEnv } from '../config/env';
 import { createS3Client, ObjectStorage } from './object-storage';
 
+/** Creates the bucket if it is missing when the app starts; closes the client at shutdown. */
 @Injectable()
-class StorageCloser implements OnApplicationShutdown {
+class StorageLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(ObjectStorage) private readonly storage: ObjectStorage) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.storage.ensureBucket();
+  }
 
   onApplicationShutdown(): void {
     this.storage.client.destroy();
@@ -19,7 +24,7 @@ class StorageCloser implements OnApplicationShutdown {
       inject: [CommonEnv],
       useFactory: (env: CommonEnv) => new ObjectStorage(createS3Client(env), env.S3_BUCKET),
     },
-    StorageCloser,
+    StorageLifecycle,
   ],
   exports: [ObjectStorage],
 })
