@@ -29,8 +29,21 @@ describe('service lifecycle', () => {
     await database?.drop();
   });
 
-  it('finishes the in-flight request on SIGTERM, then exits 0', async () => {
+  it('validates payloads and keeps domain error codes across NATS', async () => {
     identity = await startApp('identity', env);
+    const invalid = await rpc.request(Subjects.Identity.ping, { echo: 5, extra: 1 }, { requestId: 'bad-1' }).catch((e) => e);
+    expect(invalid).toBeInstanceOf(DomainError);
+    expect(invalid).toMatchObject({ code: ErrorCode.ValidationFailed, details: { fields: { extra: expect.any(Array), echo: expect.any(Array) } } });
+    const anonymous = await rpc.request(Subjects.Identity.authorizeRoom, { room: 'system_a' }, { requestId: 'anon-1' }).catch((e) => e);
+    expect(anonymous).toMatchObject({ code: ErrorCode.Unauthenticated });
+    const allowed = await rpc.request(Subjects.Identity.authorizeRoom, { room: 'system_a' }, {
+      requestId: 'ok-1',
+      principal: { userId: 'u', accountId: 'a', roles: [], scopes: [] },
+    });
+    expect(allowed).toEqual({ allowed: true });
+  });
+
+  it('finishes the in-flight request on SIGTERM, then exits 0', async () => {
     const blocker = new Client({ connectionString: database.url });
     await blocker.connect();
     try {

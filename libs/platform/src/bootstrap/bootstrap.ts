@@ -6,11 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { loadEnvOrExit, ServiceEnv } from '../config/env';
 import { runMigrations } from '../database/database.module';
-import { RpcLoggingInterceptor } from '../logging/rpc-logging.interceptor';
 import { startDefaultMetrics } from '../metrics/metrics';
 import { DrainingNatsServer } from '../nats/draining-nats-server';
-import { RpcDomainExceptionFilter } from '../nats/rpc-exception.filter';
-import { createValidationPipe } from '../nats/rpc-validation.pipe';
 
 /** SIGTERM / SIGINT: Nest's shutdown hooks drain NATS and close pools; then exit 0. */
 export function exitOnSignals(app: INestApplication, timeoutMs: number): void {
@@ -69,16 +66,17 @@ async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptio
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length) app.get(Logger).log(`Applied migrations: ${applied.join(', ')}`);
 
-  const microservice = app.connectMicroservice<MicroserviceOptions>({
+  app.connectMicroservice<MicroserviceOptions>({
     strategy: new DrainingNatsServer(
       { servers: env.NATS_URL.split(','), queue: options.name, name: `quire-${options.name}`, maxReconnectAttempts: -1 },
       env.SHUTDOWN_TIMEOUT_MS,
       env.NATS_SUBJECT_PREFIX,
     ),
-  });
-  microservice.useGlobalPipes(createValidationPipe());
-  microservice.useGlobalFilters(new RpcDomainExceptionFilter());
-  microservice.useGlobalInterceptors(new RpcLoggingInterceptor());
+  },
+  // The pipe, filter and interceptor are app-wide providers (ServicePlatformModule); without
+  // this the microservice gets a config of its own and its handlers run without them.
+  { inheritAppConfig: true },
+  );
   await app.startAllMicroservices();
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);

@@ -1,10 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ConfigModule } from '../config/config.module';
 import { ServiceEnv } from '../config/env';
 import { DatabaseModule, DatabaseOptions } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
 import { LoggingModule } from '../logging/logging.module';
+import { RpcLoggingInterceptor } from '../logging/rpc-logging.interceptor';
 import { NatsModule } from '../nats/nats.module';
+import { RpcDomainExceptionFilter } from '../nats/rpc-exception.filter';
+import { createValidationPipe } from '../nats/rpc-validation.pipe';
 import { StorageModule } from '../storage/storage.module';
 
 export interface ServicePlatformOptions<T extends ServiceEnv> {
@@ -28,6 +32,18 @@ export class ServicePlatformModule {
       HealthModule,
       ...(options.storage ? [StorageModule] : []),
     ];
-    return { module: ServicePlatformModule, imports, exports: imports, global: true };
+    return {
+      module: ServicePlatformModule,
+      imports,
+      exports: imports,
+      global: true,
+      // Registered through DI so they apply to the NATS handlers of the hybrid app: the
+      // microservice's own useGlobal* calls were not applied to its handlers.
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: RpcDomainExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: RpcLoggingInterceptor },
+      ],
+    };
   }
 }

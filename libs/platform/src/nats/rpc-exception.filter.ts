@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { DomainError, RpcErrorPayload, toDomainError } from '@quire/errors';
 
@@ -7,14 +7,23 @@ import { DomainError, RpcErrorPayload, toDomainError } from '@quire/errors';
  * their code; anything else is logged here and leaves as INTERNAL with no internals.
  */
 @Catch()
-export class RpcDomainExceptionFilter implements RpcExceptionFilter<unknown> {
+export class RpcDomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Rpc');
 
-  catch(exception: unknown, host: ArgumentsHost): Observable<RpcErrorPayload> {
+  catch(exception: unknown, host: ArgumentsHost): Observable<RpcErrorPayload> | void {
+    if (host.getType() === 'http') return this.replyHttp(exception, host);
     if (!(exception instanceof DomainError)) {
       const subject = host.getType() === 'rpc' ? host.switchToRpc().getContext()?.getSubject?.() : undefined;
       this.logger.error({ err: exception, subject }, 'Unhandled error in message handler');
     }
     return throwError(() => toDomainError(exception).toRpc());
+  }
+
+  /** A service's own HTTP routes (health, metrics): HTTP errors as they are, anything else a bare 500. */
+  private replyHttp(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<{ status(code: number): { send(body: unknown): void } }>();
+    if (exception instanceof HttpException) return reply.status(exception.getStatus()).send(exception.getResponse());
+    this.logger.error({ err: exception }, 'Unhandled error in HTTP handler');
+    reply.status(500).send({ statusCode: 500, message: 'Internal server error' });
   }
 }
