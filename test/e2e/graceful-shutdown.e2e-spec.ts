@@ -60,7 +60,7 @@ describe('service lifecycle', () => {
         },
         { description: 'the ping to wait on the lock' },
       );
-      const exited = identity.stop('SIGTERM');
+      const exited = identity!.stop('SIGTERM');
       await waitFor(
         async () => {
           // Once it has unsubscribed, a new request finds no responder.
