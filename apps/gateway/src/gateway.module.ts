@@ -3,8 +3,12 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConfigModule, createValidationPipe, HealthModule, LoggingModule, NatsModule, StorageModule } from '@quire/platform';
 import { AuthGuard } from './auth/auth.guard';
-import { PrincipalResolver } from './auth/principal.resolver';
+import { principalResolvers } from './auth/principal.resolver';
+import { DocumentsModule } from './families/documents/documents.module';
+import { FileUploadModule } from './families/file-upload/file-upload.module';
 import { pingControllers } from './families/ping.controllers';
+import { RestAuthModule } from './families/rest-auth/rest-auth.module';
+import { WordEditModule } from './families/word-edit/word-edit.module';
 import { GatewayEnv } from './gateway.env';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
 import { realtimeProviders } from './realtime/realtime.providers';
@@ -24,6 +28,10 @@ export class GatewayModule {
         StorageModule,
         HealthModule,
         UploadsModule,
+        WordEditModule,
+        FileUploadModule,
+        DocumentsModule,
+        RestAuthModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
           storage: throttlerStorage(env),
@@ -31,7 +39,7 @@ export class GatewayModule {
       ],
       controllers: [...pingControllers],
       providers: [
-        PrincipalResolver,
+        ...principalResolvers,
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // Order matters: the throttler counts per principal, which AuthGuard resolves first.

@@ -1,4 +1,5 @@
 export * from './tokens';
 export * from './jwt';
 export * from './permissions';
+export * from './edit-session-token';
 export { Public, IS_PUBLIC } from '@quire/platform';

@@ -14,6 +14,11 @@ export interface LoginClaims {
   scopes: string[];
   /** Login session id: the identity service can revoke it. */
   sid: string;
+  /** Profile claims (optional): account code, login name, email, display name. */
+  acode?: string;
+  login?: string;
+  email?: string;
+  name?: string;
 }
 
 export interface JwtSettings {
@@ -59,6 +64,10 @@ export class QuireJwt {
       roles: principal.roles,
       scopes: principal.scopes,
       sid: sessionId,
+      acode: principal.accountCode,
+      login: principal.loginName,
+      email: principal.email,
+      name: principal.displayName,
     };
     return this.sign(claims, expiresInSeconds);
   }
@@ -75,6 +84,10 @@ export class QuireJwt {
         accountId: claims.acc,
         roles: Array.isArray(claims.roles) ? claims.roles.filter((r) => typeof r === 'string') : [],
         scopes: Array.isArray(claims.scopes) ? claims.scopes.filter((s) => typeof s === 'string') : [],
+        ...(typeof claims.acode === 'string' ? { accountCode: claims.acode } : {}),
+        ...(typeof claims.login === 'string' ? { loginName: claims.login } : {}),
+        ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+        ...(typeof claims.name === 'string' ? { displayName: claims.name } : {}),
       },
     };
   }

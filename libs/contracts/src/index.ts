@@ -4,3 +4,6 @@ export * from './principal';
 export * from './rooms';
 export * from './system/ping.dto';
 export * from './system/room.dto';
+export * from './identity';
+export * from './edit-session';
+export * from './file';

@@ -2,3 +2,4 @@ export * from './wait';
 export * from './database';
 export * from './stack';
 export * from './processes';
+export * from './identities';

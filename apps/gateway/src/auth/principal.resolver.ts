@@ -1,25 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { QuireJwt } from '@quire/auth';
+import { EDIT_SESSION_TOKEN_TYPE, peekTokenType } from '@quire/auth';
 import { Principal } from '@quire/contracts';
-import { DomainError } from '@quire/errors';
-import { GatewayEnv } from '../gateway.env';
+import { ApiTokenResolver } from './api-token.resolver';
 import { Credential } from './credentials';
+import { EditSessionTokenResolver } from './edit-session-token.resolver';
+import { LoginTokenResolver } from './login-token.resolver';
 
 /**
- * Turns a credential into a principal. Login JWTs are verified here (signature, algorithm, issuer,
- * audience, expiry). Opaque API tokens are the identity service's to resolve; until it answers for
- * them they are refused.
+ * Turns a credential into a principal: a login JWT, an edit-session JWT (the Word agent's) or an
+ * opaque API token. Each kind has its own resolver; the unverified `typ` claim only picks which
+ * one verifies the token.
  */
 @Injectable()
 export class PrincipalResolver {
-  private readonly jwt: QuireJwt;
-
-  constructor(env: GatewayEnv) {
-    this.jwt = new QuireJwt({ secret: env.JWT_SECRET });
-  }
+  constructor(
+    private readonly logins: LoginTokenResolver,
+    private readonly editSessions: EditSessionTokenResolver,
+    private readonly apiTokens: ApiTokenResolver,
+  ) {}
 
   async resolve(credential: Credential): Promise<Principal> {
-    if (credential.kind === 'jwt') return this.jwt.verifyLogin(credential.token).principal;
-    throw DomainError.unauthenticated('Invalid or expired token');
+    if (credential.kind === 'api-token') return this.apiTokens.resolve(credential.token, credential.accountCode);
+    if (peekTokenType(credential.token) === EDIT_SESSION_TOKEN_TYPE) return this.editSessions.resolve(credential.token);
+    return this.logins.resolve(credential.token);
   }
 }
+
+export const principalResolvers = [PrincipalResolver, LoginTokenResolver, EditSessionTokenResolver, ApiTokenResolver];
