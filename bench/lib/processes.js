@@ -59,9 +59,9 @@ async function startScript(file, env, args = []) {
 }
 
 /** Starts a compiled Quire app and waits for /health/ready. */
-async function startApp(name, env) {
+async function startApp(name, env, execArgv = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'dist/apps', name, 'src/main.js')], {
+  const child = spawn(process.execPath, [...execArgv, path.join(root, 'dist/apps', name, 'src/main.js')], {
     env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { exitOnSignals, httpDuration, loadEnvOrExit, requestIdOf, startDefaultMetrics } from '@quire/platform';
+import { exitOnSignals, httpDuration, loadEnvOrExit, logRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
+import { gatewaySecurityHeaders } from './http/security-headers';
 import { registerMultipart } from './uploads/multipart';
 
 export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplication> {
@@ -18,10 +18,13 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
   });
   const fastify = adapter.getInstance();
+  const security = gatewaySecurityHeaders();
   fastify.addHook('onRequest', async (request, reply) => {
     request.raw.headers['x-request-id'] = request.id;
-    void reply.header('x-request-id', request.id);
+    void reply.headers(security).header('x-request-id', request.id);
   });
+  logRequests(fastify);
+  registerLiveness(fastify);
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -33,10 +36,6 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  await app.register(helmet, {
-    // Swagger UI at /docs needs inline scripts and styles.
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'"] } },
-  });
   await registerMultipart(app);
   const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({

@@ -1,6 +1,6 @@
 import { NatsConnection, Subscription } from 'nats';
 import { QuireJwt } from '@quire/auth';
-import { removeBucket, RunningApp, startApp, TEST_JWT_SECRET, testEnv, testS3Client, uniqueId } from '@quire/testing';
+import { removeBucket, RunningApp, startApp, TEST_JWT_SECRET, testEnv, testS3Client, uniqueId, waitFor } from '@quire/testing';
 import { Mounts } from '../src/families/families';
 import { testNats } from './support/nats-test';
 
@@ -128,5 +128,39 @@ describe('gateway HTTP edges', () => {
     expect(document.openapi).toMatch(/^3\./);
     for (const mount of Object.values(Mounts)) expect(document.paths[`${mount}/_ping`]).toHaveProperty('get');
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/health'))).toEqual([]);
+  });
+
+  describe('request logging', () => {
+    let logged: RunningApp;
+
+    beforeAll(async () => {
+      logged = await startApp('gateway', { ...env, LOG_LEVEL: 'info' });
+    });
+
+    afterAll(() => logged?.stop());
+
+    it('logs one line per request without secrets, and not the health probes', async () => {
+      const requestId = `req-log-${uniqueId()}`;
+      await fetch(`${logged.url}/health/live`);
+      await fetch(`${logged.url}/rest/ng/_ping?token=secret-query-value`, {
+        headers: { 'x-os-api-token': token, 'x-request-id': requestId },
+      });
+      await waitFor(() => logged.output().includes(requestId), { timeoutMs: 5000, description: 'the request log line' });
+      const lines = logged
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"request completed"'));
+      const mine = lines.filter((line) => line.includes(requestId));
+      expect(mine).toHaveLength(1);
+      expect(JSON.parse(mine[0] ?? '{}')).toMatchObject({
+        requestId,
+        method: 'GET',
+        url: '/rest/ng/_ping?token=[redacted]',
+        statusCode: 400, // `token` is not a query field of _ping
+      });
+      expect(lines.some((line) => line.includes('/health'))).toBe(false);
+      expect(logged.output()).not.toContain(token);
+      expect(logged.output()).not.toContain('secret-query-value');
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { Principal } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
@@ -34,7 +35,10 @@ export class QuireJwt {
   private readonly audience: string;
 
   constructor(settings: JwtSettings) {
-    this.jwt = new JwtService({ secret: settings.secret });
+    // A KeyObject made once: given a string, jsonwebtoken first tries (and fails) to parse it as a
+    // public key on every verify, which cost a third of the gateway's CPU under load.
+    const key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
+    this.jwt = new JwtService({ secretOrKeyProvider: () => key });
     this.issuer = settings.issuer ?? JWT_ISSUER;
     this.audience = settings.audience ?? JWT_AUDIENCE;
   }

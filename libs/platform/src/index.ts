@@ -13,6 +13,7 @@ export * from './storage/object-storage';
 export * from './storage/storage.module';
 export * from './storage/staging';
 export * from './health/health.module';
+export { registerLiveness } from './health/health.controller';
 export * from './metrics/metrics';
 export * from './logging/logging.module';
 export * from './http/public.decorator';

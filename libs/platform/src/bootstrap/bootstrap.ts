@@ -4,8 +4,10 @@ import { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { registerLiveness } from '../health/health.controller';
 import { loadEnvOrExit, ServiceEnv } from '../config/env';
 import { runMigrations } from '../database/database.module';
+import { logRequests, requestIdOf } from '../logging/logging.module';
 import { startDefaultMetrics } from '../metrics/metrics';
 import { DrainingNatsServer } from '../nats/draining-nats-server';
 
@@ -57,7 +59,10 @@ export async function bootstrapService<T extends ServiceEnv>(options: ServiceBoo
 async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptions<T>): Promise<NestFastifyApplication> {
   const env = loadEnvOrExit(options.envClass, { HTTP_PORT: options.defaultPort } as Partial<Record<keyof T, unknown>>);
   startDefaultMetrics(options.name);
-  const app = await NestFactory.create<NestFastifyApplication>(options.module(env), new FastifyAdapter(), {
+  const adapter = new FastifyAdapter({ genReqId: requestIdOf });
+  logRequests(adapter.getInstance());
+  registerLiveness(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(options.module(env), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { FastifyInstance } from 'fastify';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { RpcHeaders } from '@quire/contracts';
 import { CommonEnv } from '../config/env';
 
@@ -28,7 +29,38 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** JSON logs (pino) with the request id on every line of a request. */
+const QUIET_PATHS = /^\/(health|metrics)(\/|$|\?)/;
+const SECRET_QUERY = /([?&](auth_code|token)=)[^&]*/g;
+
+/**
+ * One JSON line per HTTP request, written from a Fastify hook (not pino-http as Nest middleware:
+ * that ran middie and built a child logger for every request, a tenth of the gateway's CPU).
+ * Health and metrics probes are not logged; 5xx are errors, everything else info.
+ */
+export function logRequests(fastify: FastifyInstance): void {
+  fastify.addHook('onResponse', async (request, reply) => {
+    const logger = PinoLogger.root;
+    const status = reply.statusCode;
+    const level = status >= 500 ? 'error' : 'info';
+    if (!logger?.isLevelEnabled(level) || QUIET_PATHS.test(request.url)) return;
+    logger[level](
+      {
+        requestId: request.id,
+        // Flat fields: pino-http's req / res serializers on the root logger expect Node objects.
+        method: request.method,
+        url: request.url.replace(SECRET_QUERY, '$1[redacted]'),
+        statusCode: status,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+}
+
+/**
+ * JSON logs (pino) through Nest's Logger, with secrets redacted. HTTP requests are logged by
+ * `logRequests`; NATS messages by RpcLoggingInterceptor (with the gateway's request id).
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(app: string): DynamicModule {
@@ -38,21 +70,12 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [CommonEnv],
           useFactory: (env: CommonEnv) => ({
+            // No per-request middleware (see logRequests); nestjs-pino still builds the root logger.
+            forRoutes: [],
             pinoHttp: {
               name: app,
               level: env.LOG_LEVEL,
               redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-              genReqId: (req: IncomingMessage) => requestIdOf(req),
-              customProps: (req: IncomingMessage) => ({ requestId: (req as IncomingMessage & { id?: string }).id }),
-              autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|$)/.test(req.url ?? '') },
-              serializers: {
-                req: (req: { id: string; method: string; url: string }) => ({
-                  id: req.id,
-                  method: req.method,
-                  url: req.url?.replace(/([?&](auth_code|token)=)[^&]*/g, '$1[redacted]'),
-                }),
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-              },
             },
           }),
         }),

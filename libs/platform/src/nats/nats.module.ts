@@ -35,7 +35,13 @@ class NatsConnectionCloser implements OnApplicationShutdown {
       provide: NATS_CONNECTION,
       inject: [CommonEnv],
       useFactory: (env: CommonEnv) =>
-        connect({ servers: env.NATS_URL.split(','), name: `quire-client-${process.pid}`, maxReconnectAttempts: -1 }),
+        connect({
+          servers: env.NATS_URL.split(','),
+          name: `quire-client-${process.pid}`,
+          maxReconnectAttempts: -1,
+          // No stack capture per request: RpcClient turns timeouts into its own errors anyway.
+          noAsyncTraces: true,
+        }),
     },
     {
       provide: RpcClient,
