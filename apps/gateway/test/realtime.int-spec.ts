@@ -79,6 +79,13 @@ describe('gateway /ws', () => {
       expect((await badSignature.closeCode()).code).toBe(4401);
     });
 
+    it('closes an open socket with 4401 once its token expires (checked at each heartbeat)', async () => {
+      const shortLived = jwt.signLogin(alice, `session-short-${run}`, 2);
+      const socket = await connect(`?token=${shortLived}`);
+      expect(await socket.join(`system_${alice.accountId}`)).toMatchObject({ event: 'joined' });
+      expect(await socket.closeCode()).toEqual({ code: 4401, reason: 'Credential expired or revoked' });
+    });
+
     it('accepts the token in an Authorization header as well as in ?token=', async () => {
       const socket = await connect('', { authorization: `Bearer ${tokenOf(alice)}` });
       expect(await socket.join(`system_${alice.accountId}`)).toEqual({ event: 'joined', data: { room: `system_${alice.accountId}` } });

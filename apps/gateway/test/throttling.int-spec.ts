@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
 import { QuireJwt } from '@quire/auth';
 import { Principal } from '@quire/contracts';
-import { removeBucket, RunningApp, startApp, TEST_JWT_SECRET, testEnv, testS3Client, uniqueId } from '@quire/testing';
+import { freePort, removeBucket, RunningApp, startApp, TEST_JWT_SECRET, testEnv, testS3Client, uniqueId } from '@quire/testing';
 import { respond, testNats } from './support/nats-test';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -112,6 +112,21 @@ describe('gateway rate limits', () => {
         expect(ttl).toBeLessThanOrEqual(60_000);
       }
       expect(Number(await redis.get(keys[0]!))).toBe(4);
+    });
+  });
+
+  describe('when Redis is down', () => {
+    let gateway: RunningApp;
+
+    beforeAll(async () => {
+      // Nothing listens on this port: every Redis command fails.
+      gateway = await startApp('gateway', { ...env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
+      apps.push(gateway);
+    });
+
+    it('keeps answering and limits in memory instead of failing every request', async () => {
+      expect(await statuses(gateway.url, principal('frank'), 4)).toEqual([200, 200, 200, 429]);
+      expect(gateway.output()).toContain('Rate-limit store unavailable');
     });
   });
 });

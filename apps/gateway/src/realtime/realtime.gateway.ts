@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { AuthorizeRoomReply, Principal, roomOwner, systemSubjects } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { RpcClient } from '@quire/platform';
+import { Credential } from '../auth/credentials';
 import { PrincipalResolver } from '../auth/principal.resolver';
 import { GatewayEnv } from '../gateway.env';
 import { wsConnections } from './realtime.metrics';
@@ -24,6 +25,8 @@ import { errorMessage, parseRoomRequest, SocketMessage } from './socket-messages
 export const WsCloseCodes = {
   /** No credential, or one that does not verify (4000–4999 are the application's; 4401 reads as 401). */
   unauthorized: 4401,
+  /** The credential expired or was revoked while the socket was open (4401 too: log in again). */
+  credentialEnded: 4401,
   /** The gateway is shutting down: reconnect (to another replica). */
   goingAway: 1001,
 } as const;
@@ -41,6 +44,8 @@ interface SocketSession {
   alive: boolean;
   /** Counted in the connections gauge. */
   counted: boolean;
+  /** The credential the socket connected with: checked again at every heartbeat. */
+  credential?: Credential;
 }
 
 /**
@@ -150,6 +155,7 @@ export class RealtimeGateway
     }
     // The socket may have closed while the credential was being checked.
     if (session.closed) return undefined;
+    session.credential = credential;
     session.counted = true;
     wsConnections.inc();
     return principal;
@@ -175,6 +181,25 @@ export class RealtimeGateway
       }
       session.alive = false;
       socket.ping();
+      void this.revalidate(socket, session);
+    }
+  }
+
+  /**
+   * A socket lives longer than its token: at every heartbeat the credential is resolved again (the
+   * resolvers cache, so this is cheap), and an expired or revoked one closes the socket with 4401.
+   * A service that cannot answer right now is not a reason to drop the socket.
+   */
+  private async revalidate(socket: WebSocket, session: SocketSession): Promise<void> {
+    const credential = session.credential;
+    if (!credential || session.closed) return;
+    try {
+      await this.resolver.resolve(credential);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== ErrorCode.Unauthenticated || session.closed) return;
+      session.closed = true;
+      this.registry.removeSocket(socket);
+      socket.close(WsCloseCodes.credentialEnded, 'Credential expired or revoked');
     }
   }
 }
