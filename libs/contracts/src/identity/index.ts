@@ -1,2 +1,4 @@
-// identity service: subjects, request / reply DTOs and events (filled by the identity work).
-export {};
+export * from './subjects';
+export * from './auth.dto';
+export * from './directory.dto';
+export * from './tokens.dto';

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { TokensController } from './tokens.controller';
+import { UserDirectoryController } from './user-directory.controller';
 
 /** The documents family's routes (mount: see Mounts['documents']). */
 @Module({
-  controllers: [],
+  controllers: [TokensController, UserDirectoryController],
   providers: [],
 })
 export class DocumentsModule {}
