@@ -129,7 +129,7 @@ describe('identity: sessions', () => {
     const wrong: number[] = [];
     for (let i = 0; i < 2; i += 1) {
       unknown.push(await time(`ghost-${i}`));
-      wrong.push(await time(bob.principal.loginName));
+      wrong.push(await time(bob.principal.loginName!));
     }
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.3);
@@ -137,7 +137,7 @@ describe('identity: sessions', () => {
 
   it('locks after repeated failures; a password reset clears it; the reset token is single-use', async () => {
     const carol = await signInAs(stack(), { account: 'lock' });
-    const name = carol.principal.loginName;
+    const name = carol.principal.loginName!;
     for (let i = 0; i < 3; i += 1) expect((await login({ loginName: name, password: 'Wrong-password-1' }, 'lock')).status).toBe(401);
     // Locked: the right password is refused too, with the same answer.
     expect(await login({ loginName: name, password: carol.password }, 'lock')).toEqual({ status: 401, body: INVALID });
@@ -165,7 +165,7 @@ describe('identity: sessions', () => {
     const dave = await signInAs(stack(), { account: 'lock' });
     const before = mail.mails.length;
     await call(gateway.url, 'POST', '/rest/ng/users/forgot-password', { body: { loginName: dave.principal.loginName }, headers: { 'x-accountcode': 'lock' } });
-    const token = await mail.resetTokenFor(dave.principal.loginName, before);
+    const token = await mail.resetTokenFor(dave.principal.loginName!, before);
     await sql(database.url, `UPDATE "identity"."password_reset_tokens" SET "expires_at" = now() - interval '1 second' WHERE "user_id" = $1`, [dave.principal.userId]);
     const reset = await call(gateway.url, 'POST', '/rest/ng/users/reset-password', {
       body: { loginName: dave.principal.loginName, resetPasswordToken: token, password: 'New-password-42' },
