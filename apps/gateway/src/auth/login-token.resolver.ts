@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { QuireJwt } from '@quire/auth';
 import { Principal, Subjects } from '@quire/contracts';
-import { DomainError } from '@quire/errors';
 import { GatewayEnv } from '../gateway.env';
 import { IdentityResolution } from './identity-resolution';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Login tokens (`POST /rest/ng/sessions`): signature, algorithm, issuer, audience and expiry are
@@ -25,7 +22,6 @@ export class LoginTokenResolver {
 
   async resolve(token: string): Promise<Principal> {
     const { principal: claims, sessionId } = this.jwt.verifyLogin(token);
-    if (!UUID.test(sessionId) || !UUID.test(claims.userId)) throw DomainError.unauthenticated('Invalid or expired token');
     return this.identity.resolve(
       `s:${sessionId}:${claims.userId}`,
       Subjects.Identity.resolveSession,
