@@ -97,6 +97,35 @@ describe('identity: sessions', () => {
     expect((await call(otherGateway.url, 'GET', '/api/v1/roles', { headers: { 'x-api-token': alice.apiToken } })).status).toBe(200);
   });
 
+  it('disabling a user ends their login and API tokens on every gateway; enabling brings the API token back', async () => {
+    const admin = await signInAs(stack(), { account: 'D', roles: ['admin'] });
+    const frank = await signInAs(stack(), { account: 'D' });
+    const credentials = [{ 'x-os-api-token': frank.token }, { 'x-os-api-token': frank.apiToken }];
+    for (const url of [gateway.url, otherGateway.url]) {
+      for (const headers of credentials) expect((await call(url, 'GET', '/rest/ng/_ping', { headers })).status).toBe(200);
+    }
+    const setStatus = (status: string) =>
+      call(gateway.url, 'PUT', `/rest/ng/users/${frank.principal.userId}/status`, { headers: { 'x-os-api-token': admin.token }, body: { status } });
+    expect(await setStatus('disabled')).toEqual({ status: 200, body: { id: frank.principal.userId, status: 'disabled' } });
+    for (const url of [gateway.url, otherGateway.url]) {
+      await waitFor(
+        async () => {
+          const statuses = await Promise.all(credentials.map(async (headers) => (await call(url, 'GET', '/rest/ng/_ping', { headers })).status));
+          return statuses.every((status) => status === 401);
+        },
+        { timeoutMs: 5000, description: `${url} to refuse the disabled user` },
+      );
+    }
+    expect((await setStatus('active')).status).toBe(200);
+    expect((await call(otherGateway.url, 'GET', '/rest/ng/_ping', { headers: credentials[1] })).status).toBe(200);
+    // The login session was revoked for good; a new login works.
+    expect((await call(otherGateway.url, 'GET', '/rest/ng/_ping', { headers: credentials[0] })).status).toBe(401);
+    expect((await login({ loginName: frank.principal.loginName, password: frank.password }, 'D')).status).toBe(200);
+    // Admins cannot lock themselves out.
+    const self = await call(gateway.url, 'PUT', `/rest/ng/users/${admin.principal.userId}/status`, { headers: { 'x-os-api-token': admin.token }, body: { status: 'disabled' } });
+    expect(self.status).toBe(400);
+  });
+
   it('answers every failed login with the same body, whatever the state of the user', async () => {
     const states = ['pending', 'locked', 'disabled'] as const;
     const users = await Promise.all(states.map(() => signInAs(stack(), { account: 'states' })));
