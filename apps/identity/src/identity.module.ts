@@ -14,6 +14,7 @@ import { DevMailSink } from './mail/dev-mail-sink';
 import { migrations } from './migrations';
 import { Outbox } from './outbox/outbox';
 import { RoomsController } from './rooms/rooms.controller';
+import { LoginLockout } from './sessions/login-lockout';
 import { LoginUseCase } from './sessions/login.use-case';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
@@ -30,6 +31,7 @@ import { UsersService } from './users/users.service';
     Outbox,
     DevMailSink,
     BootstrapAccount,
+    LoginLockout,
     LoginUseCase,
     SessionsService,
     ApiTokensService,

@@ -26,8 +26,8 @@ describe('identity: sessions', () => {
   let otherGateway: RunningApp;
   let mail: MailCatcher;
   const stack = () => ({ gatewayUrl: gateway.url, env });
-  const login = (body: Record<string, unknown>, accountCode = 'boot', url = gateway.url) =>
-    call(url, 'POST', '/rest/ng/sessions', { body, headers: { 'x-accountcode': accountCode } });
+  const login = (body: Record<string, unknown>, accountCode = 'boot', from?: string) =>
+    call(gateway.url, 'POST', '/rest/ng/sessions', { body, headers: { 'x-accountcode': accountCode, ...(from ? { 'x-forwarded-for': from } : {}) } });
 
   beforeAll(async () => {
     database = await createTestDatabase('identity_sessions');
@@ -37,6 +37,8 @@ describe('identity: sessions', () => {
       IDENTITY_BOOTSTRAP_ADMIN_LOGIN: 'admin',
       IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
       IDENTITY_LOCKOUT_MAX_FAILURES: '3',
+      // The lockout counts per address: X-Forwarded-For (one trusted hop) plays other clients.
+      TRUST_PROXY_HOPS: '1',
     });
     // Two replicas start together: one account, one admin.
     apps.push(...(await Promise.all([startApp('identity', env), startApp('identity', env), startApp('file', env), startApp('edit-session', env)])));
@@ -168,8 +170,11 @@ describe('identity: sessions', () => {
     const carol = await signInAs(stack(), { account: 'lock' });
     const name = carol.principal.loginName!;
     for (let i = 0; i < 3; i += 1) expect((await login({ loginName: name, password: 'Wrong-password-1' }, 'lock')).status).toBe(401);
-    // Locked: the right password is refused too, with the same answer.
+    // Locked: the right password is refused too, with the same answer...
     expect(await login({ loginName: name, password: carol.password }, 'lock')).toEqual({ status: 401, body: INVALID });
+    // ...but only from the address that failed: the attacker cannot lock carol out from hers.
+    expect((await login({ loginName: name, password: carol.password }, 'lock', '203.0.113.7')).status).toBe(200);
+    expect((await login({ loginName: name, password: carol.password }, 'lock')).status).toBe(401);
 
     const before = mail.mails.length;
     const forgot = await call(gateway.url, 'POST', '/rest/ng/users/forgot-password', { body: { loginName: name }, headers: { 'x-accountcode': 'lock' } });

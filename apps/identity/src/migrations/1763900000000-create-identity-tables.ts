@@ -54,9 +54,6 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "last_name" text NOT NULL,
         "status" text NOT NULL CHECK ("status" IN ('pending', 'active', 'locked', 'disabled')),
         "password_hash" text,
-        "failed_login_count" integer NOT NULL DEFAULT 0,
-        "first_failed_login_at" timestamptz,
-        "locked_until" timestamptz,
         "institute_id" uuid,
         "department_name" text,
         "created_at" timestamptz NOT NULL DEFAULT now(),
@@ -79,6 +76,19 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
       )`);
     await q.query(`CREATE INDEX "login_sessions_live_idx" ON "identity"."login_sessions" ("user_id") WHERE "revoked_at" IS NULL`);
+    // Failed logins per user AND client address: a lock that someone else triggers from their
+    // address does not lock the user out from theirs.
+    await q.query(`
+      CREATE TABLE "identity"."login_failures" (
+        "account_id" uuid NOT NULL,
+        "user_id" uuid NOT NULL,
+        "address" text NOT NULL,
+        "failed_count" integer NOT NULL,
+        "first_failed_at" timestamptz NOT NULL,
+        "locked_until" timestamptz,
+        PRIMARY KEY ("user_id", "address"),
+        FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
+      )`);
     await q.query(`
       CREATE TABLE "identity"."api_tokens" (
         "id" uuid PRIMARY KEY,
@@ -174,7 +184,7 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION "identity"."provision_account"(text, text)`);
     for (const table of [
       'settings', 'team_members', 'teams', 'user_roles', 'roles', 'password_reset_tokens', 'api_tokens',
-      'login_sessions', 'users', 'departments', 'institutes', 'auth_domains', 'accounts',
+      'login_failures', 'login_sessions', 'users', 'departments', 'institutes', 'auth_domains', 'accounts',
     ]) {
       await q.query(`DROP TABLE "identity"."${table}"`);
     }

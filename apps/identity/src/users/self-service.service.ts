@@ -15,6 +15,7 @@ import { AccountsRepository } from '../accounts/accounts.repository';
 import { Institute } from '../directory/directory.entities';
 import { IdentityEnv } from '../identity.env';
 import { Outbox } from '../outbox/outbox';
+import { clearLoginFailures } from '../sessions/login-lockout';
 import { conflictFor, revokeSessionsOf } from './users.service';
 import { uniqueViolation, UsersRepository } from './users.repository';
 import { modifiedRows } from '../database/modified-rows';
@@ -132,10 +133,10 @@ export class SelfServiceService {
         [account.id, user.id],
       );
       await manager.query(
-        `UPDATE "identity"."users" SET "password_hash" = $3, "failed_login_count" = 0, "first_failed_login_at" = NULL,
-           "locked_until" = NULL, "updated_at" = now() WHERE "account_id" = $1 AND "id" = $2`,
+        `UPDATE "identity"."users" SET "password_hash" = $3, "updated_at" = now() WHERE "account_id" = $1 AND "id" = $2`,
         [account.id, user.id, passwordHash],
       );
+      await clearLoginFailures(manager, account.id, user.id);
       await revokeSessionsOf(manager, this.outbox, account.id, user.id);
     });
     await this.outbox.flushSoon();

@@ -31,16 +31,6 @@ export class User {
   @Column('text', { name: 'password_hash', nullable: true })
   passwordHash: string | null;
 
-  @Column('integer', { name: 'failed_login_count' })
-  failedLoginCount: number;
-
-  @Column('timestamptz', { name: 'first_failed_login_at', nullable: true })
-  firstFailedLoginAt: Date | null;
-
-  /** A temporary lock after too many failed logins; a password reset clears it. */
-  @Column('timestamptz', { name: 'locked_until', nullable: true })
-  lockedUntil: Date | null;
-
   @Column('uuid', { name: 'institute_id', nullable: true })
   instituteId: string | null;
 

@@ -17,6 +17,7 @@ import {
 import { DomainError } from '@quire/errors';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { Outbox } from '../outbox/outbox';
+import { clearLoginFailures } from '../sessions/login-lockout';
 import { uniqueViolation, UsersRepository, userView } from './users.repository';
 import { modifiedRows } from '../database/modified-rows';
 
@@ -119,15 +120,14 @@ export class UsersService {
     requireUserAdmin(principal);
     if (request.userId === principal.userId) throw DomainError.validation('Admins cannot change their own status');
     await this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string }> = await modifiedRows(manager, `UPDATE "identity"."users" SET "status" = $3, "updated_at" = now(),
-           "failed_login_count" = CASE WHEN $3 = 'active' THEN 0 ELSE "failed_login_count" END,
-           "first_failed_login_at" = CASE WHEN $3 = 'active' THEN NULL ELSE "first_failed_login_at" END,
-           "locked_until" = CASE WHEN $3 = 'active' THEN NULL ELSE "locked_until" END
+      const rows: Array<{ id: string }> = await modifiedRows(manager, `UPDATE "identity"."users" SET "status" = $3, "updated_at" = now()
          WHERE "account_id" = $1 AND "id" = $2 RETURNING "id"`,
         [principal.accountId, request.userId, request.status],
       );
       if (!rows[0]) throw DomainError.notFound('User');
-      if (request.status !== 'active') {
+      if (request.status === 'active') {
+        await clearLoginFailures(manager, principal.accountId, request.userId);
+      } else {
         await revokeSessionsOf(manager, this.outbox, principal.accountId, request.userId);
         const event: UserDisabledEvent = { accountId: principal.accountId, userId: request.userId, status: request.status };
         await this.outbox.add(manager, IdentityEvents.userDisabled, event);

@@ -32,6 +32,12 @@ export class LoginRequest extends LoginBody {
   @IsOptional()
   @Matches(ACCOUNT_CODE)
   accountCode?: string;
+
+  /** The caller's address as the gateway saw it (lockout is per user and address); never from the body. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  clientAddress?: string;
 }
 
 /** The user as `POST /rest/ng/sessions` answers it, plus the token. */

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
 import { Public } from '@quire/auth';
 import { LoginBody, LoginReply, Principal, Subjects } from '@quire/contracts';
 import { RpcClient } from '@quire/platform';
@@ -19,8 +20,14 @@ export class SessionsController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in: the user and a login token for X-OS-API-TOKEN / Bearer' })
-  login(@Body() body: LoginBody, @AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<LoginReply> {
-    return this.rpc.request(Subjects.Identity.login, withAccount(body, accountCode), { requestId });
+  login(
+    @Body() body: LoginBody,
+    @AccountCode() accountCode: string | undefined,
+    @Req() request: FastifyRequest,
+    @RequestId() requestId: string,
+  ): Promise<LoginReply> {
+    // request.ip honours TRUST_PROXY_HOPS: a client cannot choose the address its lockout counts under.
+    return this.rpc.request(Subjects.Identity.login, { ...withAccount(body, accountCode), clientAddress: request.ip }, { requestId });
   }
 
   @Delete()
