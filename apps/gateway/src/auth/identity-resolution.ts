@@ -18,6 +18,8 @@ export class IdentityResolution implements OnApplicationBootstrap, OnModuleDestr
   private readonly logger = new Logger(IdentityResolution.name);
   readonly cache: PrincipalCache;
   private subscriptions: Subscription[] = [];
+  /** One question to identity per credential at a time: a burst of requests shares the answer. */
+  private readonly inFlight = new Map<string, Promise<Principal>>();
 
   constructor(
     private readonly rpc: RpcClient,
@@ -58,6 +60,14 @@ export class IdentityResolution implements OnApplicationBootstrap, OnModuleDestr
   async resolve(key: string, subject: string, request: object, tags: (principal: Principal) => CacheTags): Promise<Principal> {
     const cached = this.cache.get(key);
     if (cached) return cached;
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const asking = this.ask(key, subject, request, tags).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, asking);
+    return asking;
+  }
+
+  private async ask(key: string, subject: string, request: object, tags: (principal: Principal) => CacheTags): Promise<Principal> {
     const startedAt = Date.now();
     let principal: Principal;
     try {
