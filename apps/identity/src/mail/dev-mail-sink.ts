@@ -6,6 +6,14 @@ import { IdentityEnv } from '../identity.env';
 
 const codec = JSONCodec<MailRequestedEvent>();
 
+/** What the sink logs of a mail: in production, secret values (token, link) are left out. */
+export function mailForLog(mail: MailRequestedEvent, production: boolean): Record<string, unknown> {
+  const values = Object.fromEntries(
+    Object.entries(mail.values).map(([key, value]) => [key, production && /token|link/i.test(key) ? '(hidden in production)' : value]),
+  );
+  return { to: mail.to, template: mail.template, loginName: mail.loginName, values };
+}
+
 /**
  * Stands in for a mailer: logs each requested mail (one replica per mail: queue group). In
  * production mode secret values (the reset token) are left out of the log.
@@ -39,10 +47,6 @@ export class DevMailSink implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private log(mail: MailRequestedEvent): void {
-    const production = this.env.NODE_ENV === 'production';
-    const values = Object.fromEntries(
-      Object.entries(mail.values).map(([key, value]) => [key, production && /token|link/i.test(key) ? '(hidden in production)' : value]),
-    );
-    this.logger.log({ to: mail.to, template: mail.template, loginName: mail.loginName, values }, 'Mail (dev sink: not sent)');
+    this.logger.log(mailForLog(mail, this.env.NODE_ENV === 'production'), 'Mail (dev sink: not sent)');
   }
 }
