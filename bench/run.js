@@ -76,6 +76,9 @@ async function main() {
     S3_SECRET_ACCESS_KEY: 'bench',
     JWT_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_PER_MINUTE: String(10_000_000),
+    IDENTITY_BOOTSTRAP_ACCOUNT_CODE: 'bench',
+    IDENTITY_BOOTSTRAP_ADMIN_LOGIN: 'bench',
+    IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: `Bench-${id}-1`,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   try {
@@ -88,12 +91,14 @@ async function main() {
     const pgBaseline = await startScript(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
     stopping.push(pgBaseline);
 
-    const { QuireJwt } = require(path.join(root, 'dist/node_modules/@quire/auth'));
-    const token = new QuireJwt({ secret: env.JWT_SECRET }).signLogin(
-      { userId: 'bench', accountId: 'bench', roles: ['user'], scopes: [] },
-      'bench',
-      3600,
-    );
+    // A real login: the gateway resolves it through identity once, then from its cache.
+    const session = await fetch(`${gateway.url}/rest/ng/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ loginName: env.IDENTITY_BOOTSTRAP_ADMIN_LOGIN, password: env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD }),
+    });
+    if (session.status !== 200) throw new Error(`bench login failed: ${session.status} ${await session.text()}`);
+    const { token } = await session.json();
     const options = { connections, durationSeconds };
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString(), http: [] };
 

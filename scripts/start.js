@@ -7,6 +7,7 @@ const path = require('node:path');
 const { assignPorts, startApps } = require('./lib/start/apps');
 const { checkAppConfig } = require('./lib/start/config-check');
 const { ConsoleOutput } = require('./lib/start/console-output');
+const { devAdminLines, resolveDevAdmin } = require('./lib/start/dev-admin');
 const { resolveJwtSecret } = require('./lib/start/jwt-secret');
 const { resolveNats } = require('./lib/start/nats');
 const { resolvePostgres } = require('./lib/start/postgres');
@@ -81,7 +82,8 @@ async function run(settings, supervisor, output) {
   await build(settings, supervisor);
   const jwt = resolveJwtSecret(settings);
   if (jwt.origin === 'generated') output.say(`generated a JWT secret in ${jwt.file}: login tokens survive restarts`);
-  const envOf = (shared) => (app) => appEnvironment(settings, { JWT_SECRET: jwt.secret, ...shared }, app);
+  const admin = resolveDevAdmin(settings);
+  const envOf = (shared) => (app) => appEnvironment(settings, { JWT_SECRET: jwt.secret, ...admin.env, ...shared }, app);
   await checkAppConfig(settings, apps, envOf(placeholderDependencyEnv(settings)));
 
   const dependencies = await resolveDependencies(settings, supervisor, output);
@@ -95,7 +97,7 @@ async function run(settings, supervisor, output) {
   output.say('starting gateway');
   await startApps(supervisor, settings, apps.filter((app) => app.public), appEnvOf);
 
-  output.block(summaryText({ apps, dependencies, jwt, elapsedMs: Date.now() - startedAt, env: process.env }));
+  output.block(summaryText({ apps, dependencies, jwt, elapsedMs: Date.now() - startedAt, adminLines: devAdminLines(admin) }));
 }
 
 function main() {

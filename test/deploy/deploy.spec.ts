@@ -302,7 +302,7 @@ describe('k8s/', () => {
     expect(validateStrictly(secretExample as unknown as KubernetesObject)).toEqual([]);
     expect(secretExample.metadata?.name).toBe('quire-secrets');
     expect(Object.keys(secretExample.stringData ?? {}).sort()).toEqual(
-      ['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].sort(),
+      ['DATABASE_URL', 'IDENTITY_BOOTSTRAP_ADMIN_PASSWORD', 'JWT_SECRET', 'REDIS_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].sort(),
     );
     for (const value of Object.values(secretExample.stringData ?? {})) expect(value).toMatch(/CHANGE-ME/);
     for (const dir of rendered.keys()) expect(objects(dir).filter((object) => object.kind === 'Secret')).toEqual([]);

@@ -196,9 +196,19 @@ describe('npm start', () => {
         const gateway = urlOf(ports, 'gateway');
         const anonymous = await fetch(`${gateway}/rest/ng/_ping`);
         expect(anonymous.status).toBe(401);
-        // The generated dev secret is the one the gateway verifies with.
+        // The bootstrap admin exists with the generated dev password, printed once.
+        const password = fs.readFileSync(path.join(stateDir, 'dev-admin-password'), 'utf8').trim();
+        expect(run.output()).toContain(`password ${password}`);
+        const session = await fetch(`${gateway}/rest/ng/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ loginName: 'admin', password }),
+        });
+        expect(session.status).toBe(200);
+        const { token } = (await session.json()) as { token: string };
+        // The generated dev secret is the one identity signs with and the gateway verifies with.
         const secret = fs.readFileSync(path.join(stateDir, 'dev-secret'), 'utf8').trim();
-        const token = new QuireJwt({ secret }).signLogin({ userId: 'u-1', accountId: 'a-1', roles: ['user'], scopes: [] }, 's-1', 600);
+        expect(new QuireJwt({ secret }).verifyLogin(token).principal.loginName).toBe('admin');
         const signed = await fetch(`${gateway}/rest/ng/_ping`, { headers: { 'x-os-api-token': token } });
         expect(signed.status).toBe(200);
 

@@ -33,6 +33,18 @@ export class GatewayEnv extends CommonEnv {
   @Max(10)
   TRUST_PROXY_HOPS: number = 0;
 
+  /** How long a principal identity resolved is reused (revocation events end it sooner). */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CACHE_TTL_SECONDS: number = 30;
+
+  /** Most principals kept in that cache (oldest out first). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_CACHE_MAX_ENTRIES: number = 10_000;
+
   /** Requests per minute per caller on any route without a tighter named limit. */
   @IsInt()
   @Min(1)

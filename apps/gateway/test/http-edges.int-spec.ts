@@ -1,7 +1,7 @@
 import { NatsConnection, Subscription } from 'nats';
-import { QuireJwt } from '@quire/auth';
-import { removeBucket, RunningApp, startApp, TEST_JWT_SECRET, testEnv, testS3Client, uniqueId, waitFor } from '@quire/testing';
+import { removeBucket, RunningApp, startApp, testEnv, testS3Client, uniqueId, waitFor } from '@quire/testing';
 import { Mounts } from '../src/families/families';
+import { FakeIdentity } from './support/fake-identity';
 import { testNats } from './support/nats-test';
 
 /**
@@ -9,11 +9,8 @@ import { testNats } from './support/nats-test';
  * responders, security headers, CORS, the body limit and the OpenAPI document.
  */
 describe('gateway HTTP edges', () => {
-  const token = new QuireJwt({ secret: TEST_JWT_SECRET }).signLogin(
-    { userId: `user-${uniqueId()}`, accountId: 'account-edges', roles: ['user'], scopes: [] },
-    'session-edges',
-    600,
-  );
+  let token: string;
+  let identity: FakeIdentity;
   const BODY_LIMIT_BYTES = 4096;
   let env: Record<string, string>;
   let gateway: RunningApp;
@@ -26,11 +23,15 @@ describe('gateway HTTP edges', () => {
       BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
     });
     nats = await testNats(env.NATS_URL);
+    // Identity's session check is played here; the services the routes call are not running.
+    identity = await FakeIdentity.start(nats, env.NATS_SUBJECT_PREFIX);
+    token = identity.token({ userId: `user-${uniqueId()}`, accountId: 'account-edges', roles: ['user'], scopes: [] });
     gateway = await startApp('gateway', env);
   });
 
   afterAll(async () => {
     await gateway?.stop();
+    identity?.stop();
     await nats?.drain();
     if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
   });

@@ -6,8 +6,8 @@ import {
   createTestDatabase,
   removeBucket,
   RunningApp,
+  signInAs,
   startApp,
-  TEST_JWT_SECRET,
   TestDatabase,
   testEnv,
   testS3Client,
@@ -18,11 +18,12 @@ import { TestSocket } from './support/ws-test-client';
 
 /** Identity and the gateway as processes; clients over real WebSockets; events published on NATS. */
 describe('gateway /ws', () => {
-  const jwt = new QuireJwt({ secret: TEST_JWT_SECRET });
+  // Real users (signInAs) in two accounts; their login tokens by user id.
+  let alice: Principal;
+  let bob: Principal;
+  const tokens = new Map<string, string>();
   const run = uniqueId();
-  const alice: Principal = { userId: `alice-${run}`, accountId: `acc${run}a`, roles: ['user'], scopes: [] };
-  const bob: Principal = { userId: `bob-${run}`, accountId: `acc${run}b`, roles: ['user'], scopes: [] };
-  const tokenOf = (principal: Principal) => jwt.signLogin(principal, `session-${principal.userId}`, 600);
+  const tokenOf = (principal: Principal) => tokens.get(principal.userId)!;
 
   let database: TestDatabase;
   let env: Record<string, string>;
@@ -54,6 +55,12 @@ describe('gateway /ws', () => {
     nats = await testNats(env.NATS_URL);
     [identity, gateway] = await Promise.all([startApp('identity', env), startApp('gateway', env)]);
     wsUrl = `${gateway.url.replace('http', 'ws')}/ws`;
+    for (const account of ['A', 'B']) {
+      const signedIn = await signInAs({ gatewayUrl: gateway.url, env }, { account });
+      tokens.set(signedIn.principal.userId, signedIn.token);
+      if (account === 'A') alice = signedIn.principal;
+      else bob = signedIn.principal;
+    }
   });
 
   afterAll(async () => {

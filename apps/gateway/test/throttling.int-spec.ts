@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
-import { QuireJwt } from '@quire/auth';
 import { Principal } from '@quire/contracts';
-import { freePort, removeBucket, RunningApp, startApp, TEST_JWT_SECRET, testEnv, testS3Client, uniqueId } from '@quire/testing';
+import { freePort, removeBucket, RunningApp, startApp, testEnv, testS3Client, uniqueId } from '@quire/testing';
+import { FakeIdentity } from './support/fake-identity';
 import { respond, testNats } from './support/nats-test';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -14,11 +14,11 @@ const PING = '/api/v1/_ping';
  * replicas. The document-repository answer is played by the test (the limit is what is tested).
  */
 describe('gateway rate limits', () => {
-  const jwt = new QuireJwt({ secret: TEST_JWT_SECRET });
+  let identity: FakeIdentity;
   // Unique per run: counters are per user, so runs (and files) never share a Redis key.
   const run = uniqueId();
   const principal = (name: string): Principal => ({ userId: `${name}-${run}`, accountId: `acc-${run}`, roles: ['user'], scopes: [] });
-  const headersOf = (who: Principal) => ({ 'x-api-token': jwt.signLogin(who, `session-${who.userId}`, 600) });
+  const headersOf = (who: Principal) => ({ 'x-api-token': identity.token(who) });
 
   let env: Record<string, string>;
   let nats: NatsConnection;
@@ -27,11 +27,13 @@ describe('gateway rate limits', () => {
   beforeAll(async () => {
     env = testEnv({ RATE_LIMIT_PER_MINUTE: '3' });
     nats = await testNats(env.NATS_URL);
+    identity = await FakeIdentity.start(nats, env.NATS_SUBJECT_PREFIX);
     await respond(nats, `${env.NATS_SUBJECT_PREFIX}svc.document-repository.system.ping`, () => ({ service: 'document-repository', migration: null }));
   });
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
+    identity?.stop();
     await nats?.drain();
     if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
   });

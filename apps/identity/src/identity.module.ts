@@ -1,11 +1,46 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
 import { ServicePlatformModule, SystemModule } from '@quire/platform';
+import { AccountsRepository } from './accounts/accounts.repository';
+import { ApiTokensController } from './api-tokens/api-tokens.controller';
+import { ApiTokensService } from './api-tokens/api-tokens.service';
+import { BootstrapAccount } from './bootstrap/bootstrap-account';
+import { DirectoryController } from './directory/directory.controller';
+import { DirectoryService } from './directory/directory.service';
+import { PublicDirectoryService } from './directory/public-directory.service';
+import { identityEntities } from './entities';
 import { IdentityEnv } from './identity.env';
+import { DevMailSink } from './mail/dev-mail-sink';
 import { migrations } from './migrations';
+import { Outbox } from './outbox/outbox';
 import { RoomsController } from './rooms/rooms.controller';
+import { LoginLockout } from './sessions/login-lockout';
+import { LoginUseCase } from './sessions/login.use-case';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
+import { SelfServiceService } from './users/self-service.service';
+import { UsersController } from './users/users.controller';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
 
-@Module({ controllers: [RoomsController] })
+@Module({
+  controllers: [RoomsController, SessionsController, ApiTokensController, UsersController, DirectoryController],
+  providers: [
+    AccountsRepository,
+    UsersRepository,
+    Outbox,
+    DevMailSink,
+    BootstrapAccount,
+    LoginLockout,
+    LoginUseCase,
+    SessionsService,
+    ApiTokensService,
+    UsersService,
+    SelfServiceService,
+    DirectoryService,
+    PublicDirectoryService,
+  ],
+})
 export class IdentityModule {
   static forRoot(env: IdentityEnv): DynamicModule {
     return {
@@ -15,7 +50,7 @@ export class IdentityModule {
           name: 'identity',
           env,
           envClass: IdentityEnv,
-          database: { schema: ServiceSchemas['identity'], entities: [], migrations },
+          database: { schema: ServiceSchemas['identity'], entities: identityEntities, migrations },
           storage: false,
         }),
         SystemModule.forService('identity'),

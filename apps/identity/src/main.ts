@@ -1,6 +1,18 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@quire/platform';
+import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IdentityEnv } from './identity.env';
 import { IdentityModule } from './identity.module';
+import { Outbox } from './outbox/outbox';
 
-void bootstrapService({ name: 'identity', envClass: IdentityEnv, defaultPort: 3101, module: (env) => IdentityModule.forRoot(env) });
+void bootstrapService({
+  name: 'identity',
+  envClass: IdentityEnv,
+  defaultPort: 3101,
+  module: (env) => IdentityModule.forRoot(env),
+  // Tables exist from here on: create the bootstrap admin, then publish what the outbox holds.
+  afterMigrations: async (app) => {
+    await app.get(BootstrapAccount).run();
+    app.get(Outbox).start();
+  },
+});

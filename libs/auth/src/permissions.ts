@@ -6,6 +6,9 @@ export const Roles = {
   User: 'user',
 } as const;
 
+/** Roles every account has from its creation (identity.provision_account). */
+export const BuiltInRoles = [Roles.Admin, Roles.User] as const;
+
 export function hasRole(principal: Principal, role: string): boolean {
   return principal.roles.includes(role);
 }
@@ -22,4 +25,19 @@ export function requireRole(principal: Principal, role: string): void {
 /** Throws NOT_FOUND (not FORBIDDEN: no existence leak) when a row belongs to another account. */
 export function requireSameAccount(principal: Principal, accountId: string, what: string): void {
   if (principal.accountId !== accountId) throw DomainError.notFound(what);
+}
+
+/** Managing users, their status, teams and other users' tokens: admins only. */
+export function requireUserAdmin(principal: Principal): void {
+  requireRole(principal, Roles.Admin);
+}
+
+/** Reading the account's user directory (users, roles, teams): any user of the account. */
+export function requireDirectoryReader(principal: Principal): void {
+  if (!isAdmin(principal) && !hasRole(principal, Roles.User)) throw DomainError.forbidden('Requires role user');
+}
+
+/** A token for `userId`: the user themself or an admin of the account. */
+export function requireTokenManager(principal: Principal, userId: string): void {
+  if (principal.userId !== userId && !isAdmin(principal)) throw DomainError.forbidden('Only admins manage tokens of other users');
 }

@@ -15,4 +15,6 @@ export interface Principal {
   email?: string;
   /** "First Last", for author / creator names on the wire. */
   displayName?: string;
+  /** Requests per minute allowed to this caller's API token (set when the credential is one). */
+  rateLimitPerMinute?: number;
 }

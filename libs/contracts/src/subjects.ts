@@ -1,3 +1,4 @@
+import { IdentitySubjects } from './identity/subjects';
 import { ServiceName } from './services';
 
 /** `svc.<service>.<resource>.<verb>`: a request one service answers. */
@@ -16,7 +17,7 @@ export function systemSubjects<S extends ServiceName>(name: S) {
 }
 
 export const Subjects = {
-  Identity: { ...systemSubjects('identity') },
+  Identity: { ...systemSubjects('identity'), ...IdentitySubjects },
   EditSession: { ...systemSubjects('edit-session') },
   File: { ...systemSubjects('file') },
   DocumentRepository: { ...systemSubjects('document-repository') },

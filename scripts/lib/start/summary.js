@@ -8,15 +8,7 @@ const ORIGINS = {
   none: 'none',
 };
 
-/** BOOTSTRAP_* variables as given; values of secret-looking ones are not echoed. */
-function bootstrapLines(env) {
-  return Object.keys(env)
-    .filter((name) => name.startsWith('BOOTSTRAP_') && env[name])
-    .sort()
-    .map((name) => `${name}=${/PASSWORD|SECRET|TOKEN|KEY/.test(name) ? '(as set in your environment)' : env[name]}`);
-}
-
-function summaryText({ apps, dependencies, jwt, elapsedMs, env }) {
+function summaryText({ apps, dependencies, jwt, elapsedMs, adminLines = [] }) {
   const gateway = apps.find((app) => app.public);
   const width = Math.max(...apps.map((app) => app.name.length));
   const lines = [
@@ -35,8 +27,8 @@ function summaryText({ apps, dependencies, jwt, elapsedMs, env }) {
   const secret = { given: 'JWT_SECRET from env', file: `JWT secret from ${jwt.file}`, generated: `JWT secret generated into ${jwt.file}` }[jwt.origin];
   lines.push(`  ${'Tokens'.padEnd(12)}  ${secret}`);
   lines.push('');
-  lines.push('  Credentials   bootstrap admin: will be created by the identity service');
-  for (const line of bootstrapLines(env)) lines.push(`                ${line}`);
+  lines.push('  Credentials   bootstrap admin (created by the identity service on first start)');
+  for (const line of adminLines) lines.push(`                ${line}`);
   lines.push('');
   lines.push('Stop with Ctrl-C.');
   return lines.join('\n');

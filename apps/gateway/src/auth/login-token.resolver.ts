@@ -1,22 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { QuireJwt } from '@quire/auth';
-import { Principal } from '@quire/contracts';
+import { Principal, Subjects } from '@quire/contracts';
 import { GatewayEnv } from '../gateway.env';
+import { IdentityResolution } from './identity-resolution';
 
 /**
  * Login tokens (`POST /rest/ng/sessions`): signature, algorithm, issuer, audience and expiry are
- * checked here. TODO(identity): ask identity whether the login session is still live (cached,
- * cleared by the revocation event) and take the principal from its answer.
+ * checked here; then identity says whether the login session is still live (cached briefly,
+ * dropped on `evt.identity.session_revoked`) and who the user is now (roles, status).
  */
 @Injectable()
 export class LoginTokenResolver {
   private readonly jwt: QuireJwt;
 
-  constructor(env: GatewayEnv) {
+  constructor(
+    env: GatewayEnv,
+    private readonly identity: IdentityResolution,
+  ) {
     this.jwt = new QuireJwt({ secret: env.JWT_SECRET });
   }
 
   async resolve(token: string): Promise<Principal> {
-    return this.jwt.verifyLogin(token).principal;
+    const { principal: claims, sessionId } = this.jwt.verifyLogin(token);
+    return this.identity.resolve(
+      `s:${sessionId}:${claims.userId}`,
+      Subjects.Identity.resolveSession,
+      { sessionId, userId: claims.userId },
+      (principal) => ({ userId: principal.userId, sessionId }),
+    );
   }
 }

@@ -8,6 +8,8 @@ export const RateLimits = {
   sessionRetrieve: { limit: 60, ttl: MINUTE_MS },
   agentUpload: { limit: 5, ttl: MINUTE_MS },
   apiToken: { limit: 50, ttl: MINUTE_MS },
+  /** Sign-up, forgot- and reset-password, per address: mail and scrypt cost something. */
+  selfService: { limit: 20, ttl: MINUTE_MS },
 } as const;
 
 export type RateLimitName = keyof typeof RateLimits;

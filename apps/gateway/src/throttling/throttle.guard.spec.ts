@@ -56,6 +56,20 @@ describe('QuireThrottlerGuard', () => {
     expect(results).toEqual(['true', 'true', ErrorCode.RateLimited, 'true']);
   });
 
+  it('counts an API token against its own limit, under its own key', async () => {
+    const built = await guardWithLimit(5);
+    storage = built.storage;
+    const viaToken = (tokenId: string, rateLimitPerMinute: number) => ({
+      ip: '10.0.0.1',
+      principal: { userId: 'carol', accountId: 'a', roles: [], scopes: [`api_token:${tokenId}`], rateLimitPerMinute },
+    });
+    const results = [];
+    for (let i = 0; i < 3; i += 1) results.push(await outcome(built.guard, viaToken('t1', 2)));
+    // Another token of the same user has its own counter; a token limit above the route's does not lift it.
+    for (let i = 0; i < 6; i += 1) results.push(await outcome(built.guard, viaToken('t2', 1000)));
+    expect(results).toEqual(['true', 'true', ErrorCode.RateLimited, 'true', 'true', 'true', 'true', 'true', ErrorCode.RateLimited]);
+  });
+
   it('says when to retry, in seconds', async () => {
     const built = await guardWithLimit(1);
     storage = built.storage;

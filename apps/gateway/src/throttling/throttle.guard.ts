@@ -1,5 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerRequest } from '@nestjs/throttler';
+import { scopeValue } from '@quire/auth';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 
@@ -19,8 +20,21 @@ export class QuireThrottlerGuard extends ThrottlerGuard {
     return UNTHROTTLED_PATHS.test(url);
   }
 
+  /**
+   * An API token counts against its own per-minute limit (identity's answer: the token's own, or
+   * the default 50), within the route's limit: a tighter named limit still applies.
+   */
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    const principal = props.context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+    const tokenLimit = principal && scopeValue(principal.scopes, 'api_token') ? principal.rateLimitPerMinute : undefined;
+    if (tokenLimit !== undefined && tokenLimit < props.limit) return super.handleRequest({ ...props, limit: tokenLimit, ttl: 60_000 });
+    return super.handleRequest(props);
+  }
+
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const principal = (request as unknown as AuthenticatedRequest).principal;
+    const tokenId = principal ? scopeValue(principal.scopes, 'api_token') : undefined;
+    if (tokenId) return `token:${tokenId}`;
     if (principal) return `user:${principal.accountId}:${principal.userId}`;
     return `ip:${await super.getTracker(request)}`;
   }

@@ -1,2 +1,6 @@
-// identity service: subjects, request / reply DTOs and events (filled by the identity work).
-export {};
+// class-transformer's @Type reads design metadata when the DTO classes are declared.
+import 'reflect-metadata';
+export * from './subjects';
+export * from './auth.dto';
+export * from './directory.dto';
+export * from './tokens.dto';

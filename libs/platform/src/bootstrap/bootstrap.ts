@@ -41,6 +41,8 @@ export interface ServiceBootstrapOptions<T extends ServiceEnv> {
   envClass: new () => T;
   defaultPort: number;
   module: (env: T) => DynamicModule;
+  /** Runs once the schema is migrated, before NATS handlers start (e.g. seed a bootstrap row). */
+  afterMigrations?: (app: NestFastifyApplication) => Promise<void>;
 }
 
 /**
@@ -70,6 +72,7 @@ async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptio
   await app.init();
   const applied = await runMigrations(app.get(DataSource));
   if (applied.length) app.get(Logger).log(`Applied migrations: ${applied.join(', ')}`);
+  await options.afterMigrations?.(app);
 
   app.connectMicroservice<MicroserviceOptions>({
     strategy: new DrainingNatsServer(

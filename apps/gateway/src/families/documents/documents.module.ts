@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
+import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
+import { TokensController } from './tokens.controller';
+import { UserDirectoryController } from './user-directory.controller';
 
 /** The documents family's routes (mount: see Mounts['documents']). */
 @Module({
-  controllers: [],
+  imports: [IdentityResolutionModule],
+  controllers: [TokensController, UserDirectoryController],
   providers: [],
 })
 export class DocumentsModule {}

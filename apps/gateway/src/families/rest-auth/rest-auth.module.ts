@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
+import { PublicDirectoryController } from './public-directory.controller';
+import { SessionsController } from './sessions.controller';
+import { RestUsersController } from './users.controller';
 
 /** The rest-auth family's routes (mount: see Mounts['rest-auth']). */
 @Module({
-  controllers: [],
+  imports: [IdentityResolutionModule],
+  controllers: [SessionsController, PublicDirectoryController, RestUsersController],
   providers: [],
 })
 export class RestAuthModule {}

@@ -1,0 +1,68 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  CreateUsersRequest,
+  ForgotPasswordRequest,
+  ListUsersQuery,
+  Page,
+  Principal,
+  ResetPasswordRequest,
+  SetUserStatusRequest,
+  SignUpRequest,
+  Subjects,
+  UserByEmailQuery,
+  UserIdRequest,
+  UserStatusReply,
+  UserView,
+} from '@quire/contracts';
+import { RpcPrincipal } from '@quire/platform';
+import { SelfServiceService } from './self-service.service';
+import { UsersService } from './users.service';
+
+@Controller()
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly selfService: SelfServiceService,
+  ) {}
+
+  @MessagePattern(Subjects.Identity.listUsers)
+  list(@Payload() query: ListUsersQuery, @RpcPrincipal() principal: Principal): Promise<Page<UserView>> {
+    return this.users.list(principal, query);
+  }
+
+  @MessagePattern(Subjects.Identity.getUser)
+  get(@Payload() request: UserIdRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.get(principal, request.userId);
+  }
+
+  @MessagePattern(Subjects.Identity.getUserByEmail)
+  byEmail(@Payload() request: UserByEmailQuery, @RpcPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.byEmail(principal, request.email);
+  }
+
+  @MessagePattern(Subjects.Identity.createUsers)
+  create(@Payload() request: CreateUsersRequest, @RpcPrincipal() principal: Principal): Promise<UserView[]> {
+    return this.users.create(principal, request.users);
+  }
+
+  @MessagePattern(Subjects.Identity.setUserStatus)
+  setStatus(@Payload() request: SetUserStatusRequest, @RpcPrincipal() principal: Principal): Promise<UserStatusReply> {
+    return this.users.setStatus(principal, request);
+  }
+
+  @MessagePattern(Subjects.Identity.signUp)
+  signUp(@Payload() request: SignUpRequest): Promise<UserStatusReply> {
+    return this.selfService.signUp(request);
+  }
+
+  @MessagePattern(Subjects.Identity.forgotPassword)
+  forgotPassword(@Payload() request: ForgotPasswordRequest): Promise<unknown> {
+    return this.selfService.forgotPassword(request);
+  }
+
+  @MessagePattern(Subjects.Identity.resetPassword)
+  resetPassword(@Payload() request: ResetPasswordRequest): Promise<{ status: 'success' }> {
+    return this.selfService.resetPassword(request);
+  }
+}
