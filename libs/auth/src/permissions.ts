@@ -23,3 +23,19 @@ export function requireRole(principal: Principal, role: string): void {
 export function requireSameAccount(principal: Principal, accountId: string, what: string): void {
   if (principal.accountId !== accountId) throw DomainError.notFound(what);
 }
+
+/** May take over another user's Word edit session of a lab report (word-edit). */
+export const REPORT_EDITOR_ROLE = 'report_editor';
+
+/**
+ * Takeover passes a session (and its lease) to the caller: admins and report editors only. The
+ * previous author's uploads stay as versions; their token stops working at once.
+ */
+export function canTakeOverEditSession(principal: Principal): boolean {
+  return isAdmin(principal) || hasRole(principal, REPORT_EDITOR_ROLE);
+}
+
+/** True when the principal came from an edit-session token (the Word agent), not a user login. */
+export function isEditSessionPrincipal(principal: Principal): boolean {
+  return principal.scopes.some((scope) => scope.startsWith('edit_session:'));
+}

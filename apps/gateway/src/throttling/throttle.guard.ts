@@ -1,5 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { editSessionOf } from '@quire/auth';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 
@@ -21,6 +22,9 @@ export class QuireThrottlerGuard extends ThrottlerGuard {
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const principal = (request as unknown as AuthenticatedRequest).principal;
+    // The Word agent is limited per edit session (word-edit spec: uploads per session).
+    const editSession = principal && editSessionOf(principal);
+    if (editSession) return `edit-session:${principal.accountId}:${editSession.sessionId}`;
     if (principal) return `user:${principal.accountId}:${principal.userId}`;
     return `ip:${await super.getTracker(request)}`;
   }
