@@ -31,23 +31,6 @@ export const agentUploadSpec: UploadSpec = {
   },
 };
 
-/** Bodies up to this size are read to the end before an early refusal (see drainSmallBody). */
-const DRAIN_LIMIT_BYTES = 1024 * 1024;
-
-/**
- * Answering before the body is read makes the gateway close the connection, and a client still
- * writing may see a broken pipe instead of the answer. A small body is cheaper to read and drop
- * than to leave the agent guessing; a big one is cut off (the agent then sees a reset).
- */
-async function drainSmallBody(request: FastifyRequest): Promise<void> {
-  const declared = Number(request.headers['content-length']);
-  if (!Number.isFinite(declared) || declared > DRAIN_LIMIT_BYTES || request.raw.complete) return;
-  await new Promise<void>((resolve) => {
-    request.raw.on('end', resolve).on('error', () => resolve()).on('close', () => resolve());
-    request.raw.resume();
-  });
-}
-
 /** Moving 150 MB between keys and reading a .docx directory can outlast the default RPC timeout. */
 const COMMIT_TIMEOUT_MS = 60_000;
 
@@ -97,10 +80,7 @@ export class AgentUploadController {
       throw DomainError.forbidden('Uploads need the edit-session token', { reason: 'not an edit-session token' });
     }
     const context = { requestId, principal };
-    await this.rpc.request(EditSessionSubjects.preflightUpload, params, context).catch(async (error: unknown) => {
-      await drainSmallBody(request);
-      throw error;
-    });
+    await this.rpc.request(EditSessionSubjects.preflightUpload, params, context);
     const received = await this.uploads.receive(request, agentUploadSpec);
     const commit: CommitVersionRequest = { edit_id: params.edit_id, files: received.files };
     return this.uploads.commit(received.files, () =>
