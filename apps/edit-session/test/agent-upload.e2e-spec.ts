@@ -5,10 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { JSONCodec } from 'nats';
+import { EditSessionSubjects } from '@quire/contracts';
 import { buildDocx, buildPdf, buildZip } from '@quire/testing';
 import { agentUpload, AgentFiles, MOUNT, WordEditClient, WordEditStack } from './support/word-edit-stack';
 
 const run = promisify(execFile);
+const codec = JSONCodec<unknown>();
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -193,6 +196,28 @@ describe('word-edit agent upload', () => {
     try {
       const down = await agentUpload(stack, session.editId, session.token, files);
       expect(down).toMatchObject({ status: 503, body: { code: 503 } });
+      expect(await stack.stagedKeys()).toEqual([]);
+      expect(await stack.versionCount(session.reportId)).toBe(0);
+
+      // Down between staging and commit: a stand-in answers the preflight, so the files are
+      // staged, then nobody takes the commit (503) and the gateway deletes what it staged.
+      let preflights = 0;
+      const preflight = stack.nats.subscribe(`${stack.env['NATS_SUBJECT_PREFIX']}${EditSessionSubjects.preflightUpload}`, {
+        callback: (_error, message) => {
+          preflights += 1;
+          const request = codec.decode(message.data) as { id: string };
+          message.respond(codec.encode({ id: request.id, response: { allowed: true }, isDisposed: true }));
+        },
+      });
+      await stack.nats.flush();
+      try {
+        const staged = await agentUpload(stack, session.editId, session.token, { word: buildDocx('staged', { paddingBytes: 6 * MiB }), pdf: buildPdf() });
+        expect(staged).toMatchObject({ status: 503, body: { code: 503, message: 'The edit-session service is not available' } });
+        // The preflight passed, so the 503 is the commit's: the files had been staged.
+        expect(preflights).toBe(1);
+      } finally {
+        preflight.unsubscribe();
+      }
       expect(await stack.stagedKeys()).toEqual([]);
       expect(await stack.versionCount(session.reportId)).toBe(0);
     } finally {
