@@ -128,6 +128,7 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       expect(await bob.call('PUT', `/${session.editId}`)).toMatchObject({ status: 403, body: { code: 403, details: 'not the session author' } });
       expect(await mallory.call('PUT', `/${session.editId}`)).toMatchObject({ status: 404 });
       expect(await alice.call('PUT', '/987654321')).toMatchObject({ status: 404, body: { code: 404 } });
+      expect(await alice.call('PUT', '/abc')).toMatchObject({ status: 400, body: { code: 400 } });
       expect(await alice.call('PUT', `/${session.editId}`)).toEqual(expect.objectContaining({ status: 200, body: { message: 'Session has been inactivated' } }));
       expect((await alice.call('GET', `/${session.reportId}`)).status).toBe(404);
       expect((await alice.call('PUT', `/${session.editId}`)).status).toBe(404);

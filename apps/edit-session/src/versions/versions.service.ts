@@ -35,7 +35,7 @@ function pick(files: StagedUpload[], field: string): StagedUpload {
   return file;
 }
 
-function tooLarge(file: StagedUpload, maxBytes: number): void {
+function assertWithin(file: StagedUpload, maxBytes: number): void {
   if (file.size > maxBytes) throw new DomainError(ErrorCode.PayloadTooLarge, `"${file.field}" is larger than ${maxBytes} bytes`, { field: file.field, maxBytes });
 }
 
@@ -66,17 +66,17 @@ export class VersionsService {
    */
   async commit(principal: Principal, request: CommitVersionRequest): Promise<CommitVersionReply> {
     const editId = String(request.edit_id);
-    assertAgentMaySave(principal, editId, await this.findSession(principal, request.edit_id));
+    const session = await this.findSession(principal, request.edit_id);
+    assertAgentMaySave(principal, editId, session);
     const word = pick(request.files, AgentUploadFields.word);
     const pdf = pick(request.files, AgentUploadFields.pdf);
-    tooLarge(word, WordEditFileLimits.maxDocxBytes);
-    tooLarge(pdf, WordEditFileLimits.maxPdfBytes);
+    assertWithin(word, WordEditFileLimits.maxDocxBytes);
+    assertWithin(pdf, WordEditFileLimits.maxPdfBytes);
     await this.staged.assertStaged(word);
     await this.staged.assertStaged(pdf);
     await this.staged.assertDocx(word);
     await this.staged.assertPdf(pdf);
 
-    const session = (await this.findSession(principal, request.edit_id))!;
     const same = await this.sameAsLatest(principal.accountId, session.labReportId, word, pdf);
     if (same) {
       await this.staged.deleteQuietly([word.key, pdf.key]);
