@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { JSONCodec } from 'nats';
 import { EditSessionSubjects } from '@quire/contracts';
-import { buildDocx, buildPdf, buildZip } from '@quire/testing';
+import { DomainError, ErrorCode } from '@quire/errors';
+import { buildDocx, buildPdf, buildZip, waitFor } from '@quire/testing';
 import { agentUpload, AgentFiles, MOUNT, WordEditClient, WordEditStack } from './support/word-edit-stack';
 
 const run = promisify(execFile);
@@ -193,6 +194,14 @@ describe('word-edit agent upload', () => {
     const session = await alice.startSession();
     const files = { word: buildDocx('during outage'), pdf: buildPdf('during outage') };
     await stack.apps['edit-session']!.stop('SIGKILL');
+    // Until NATS has noticed the dead connection a request could still be routed to it (a 504).
+    await waitFor(
+      async () => {
+        const probe = await stack.rpc.request(EditSessionSubjects.ping, {}, { requestId: 'probe', timeoutMs: 500 }).catch((error: unknown) => error);
+        return probe instanceof DomainError && probe.code === ErrorCode.ServiceUnavailable;
+      },
+      { description: 'edit-session to be gone from NATS' },
+    );
     try {
       const down = await agentUpload(stack, session.editId, session.token, files);
       expect(down).toMatchObject({ status: 503, body: { code: 503 } });
