@@ -1,4 +1,39 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { ServiceEnv } from '@quire/platform';
 
 /** Settings of the edit-session service (see README, "Configuration"). */
-export class EditSessionEnv extends ServiceEnv {}
+export class EditSessionEnv extends ServiceEnv {
+  /** Signs the edit-session tokens the Word agent uploads with (the gateway verifies them with the same secret). */
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET: string;
+
+  /** How long a session (and its token) lives unless ended or taken over; the sweeper ends it after. */
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  EDIT_SESSION_TTL_SECONDS: number = 8 * 3600;
+
+  /** How often expired sessions are ended (each replica; they never end the same one twice). */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EDIT_SESSION_SWEEP_INTERVAL_SECONDS: number = 60;
+
+  /** Expiry of presigned download URLs (template_path, version downloads). */
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  EDIT_SESSION_PRESIGN_SECONDS: number = 300;
+
+  /** Largest sum of the uncompressed sizes a .docx declares (zip bombs are refused above it). */
+  @IsInt()
+  @Min(1024 * 1024)
+  DOCX_MAX_UNCOMPRESSED_BYTES: number = 512 * 1024 * 1024;
+
+  /** Most entries a .docx may have. */
+  @IsInt()
+  @Min(10)
+  @Max(100_000)
+  DOCX_MAX_ENTRIES: number = 5000;
+}

@@ -2,9 +2,41 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
 import { ServicePlatformModule, SystemModule } from '@quire/platform';
 import { EditSessionEnv } from './edit-session.env';
+import { OutboxRelay } from './events/outbox-relay';
 import { migrations } from './migrations';
+import { LabReport } from './reports/lab-report.entity';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsRepository } from './reports/reports.repository';
+import { ReportsService } from './reports/reports.service';
+import { RoomsController } from './rooms/rooms.controller';
+import { EditSession } from './sessions/edit-session.entity';
+import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
+import { SessionTokens } from './sessions/session-tokens';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
+import { StagedFiles } from './storage/staged-files';
+import { ReportTemplate } from './templates/report-template.entity';
+import { TemplatesService } from './templates/templates.service';
+import { ReportVersion } from './versions/report-version.entity';
+import { VersionsController } from './versions/versions.controller';
+import { VersionsService } from './versions/versions.service';
 
-@Module({})
+export const editSessionEntities = [LabReport, ReportTemplate, EditSession, ReportVersion];
+
+@Module({
+  controllers: [SessionsController, VersionsController, ReportsController, RoomsController],
+  providers: [
+    SessionsService,
+    VersionsService,
+    ReportsService,
+    TemplatesService,
+    ReportsRepository,
+    SessionTokens,
+    StagedFiles,
+    OutboxRelay,
+    SessionExpirySweeper,
+  ],
+})
 export class EditSessionModule {
   static forRoot(env: EditSessionEnv): DynamicModule {
     return {
@@ -14,7 +46,7 @@ export class EditSessionModule {
           name: 'edit-session',
           env,
           envClass: EditSessionEnv,
-          database: { schema: ServiceSchemas['edit-session'], entities: [], migrations },
+          database: { schema: ServiceSchemas['edit-session'], entities: editSessionEntities, migrations },
           storage: true,
         }),
         SystemModule.forService('edit-session'),

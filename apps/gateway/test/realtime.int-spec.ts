@@ -86,10 +86,12 @@ describe('gateway /ws', () => {
       expect((await badSignature.closeCode()).code).toBe(4401);
     });
 
-    it('closes an open socket with 4401 once its token expires (checked at each heartbeat)', async () => {
-      const shortLived = jwt.signLogin(alice, `session-short-${run}`, 2);
-      const socket = await connect(`?token=${shortLived}`);
-      expect(await socket.join(`system_${alice.accountId}`)).toMatchObject({ event: 'joined' });
+    it('closes an open socket with 4401 once its login session ends (checked at each heartbeat)', async () => {
+      const carol = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'A' });
+      const socket = await connect(`?token=${carol.token}`);
+      expect(await socket.join(`system_${carol.principal.accountId}`)).toMatchObject({ event: 'joined' });
+      const logout = await fetch(`${gateway.url}/rest/ng/sessions`, { method: 'DELETE', headers: { 'x-os-api-token': carol.token } });
+      expect(logout.status).toBe(200);
       expect(await socket.closeCode()).toEqual({ code: 4401, reason: 'Credential expired or revoked' });
     });
 

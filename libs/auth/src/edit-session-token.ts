@@ -58,3 +58,12 @@ export function verifyEditSessionToken(jwt: QuireJwt, token: string): { claims: 
     },
   };
 }
+
+/** The session id and token id an edit-session principal carries, or undefined for any other principal. */
+export function editSessionOf(principal: Principal): { sessionId: string; tokenId: string } | undefined {
+  for (const scope of principal.scopes) {
+    const match = /^edit_session:([^:]+):([^:]+)$/.exec(scope);
+    if (match) return { sessionId: match[1]!, tokenId: match[2]! };
+  }
+  return undefined;
+}

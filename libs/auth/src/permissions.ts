@@ -41,3 +41,19 @@ export function requireDirectoryReader(principal: Principal): void {
 export function requireTokenManager(principal: Principal, userId: string): void {
   if (principal.userId !== userId && !isAdmin(principal)) throw DomainError.forbidden('Only admins manage tokens of other users');
 }
+
+/** May take over another user's Word edit session of a lab report (word-edit). */
+export const REPORT_EDITOR_ROLE = 'report_editor';
+
+/**
+ * Takeover passes a session (and its lease) to the caller: admins and report editors only. The
+ * previous author's uploads stay as versions; their token stops working at once.
+ */
+export function canTakeOverEditSession(principal: Principal): boolean {
+  return isAdmin(principal) || hasRole(principal, REPORT_EDITOR_ROLE);
+}
+
+/** True when the principal came from an edit-session token (the Word agent), not a user login. */
+export function isEditSessionPrincipal(principal: Principal): boolean {
+  return principal.scopes.some((scope) => scope.startsWith('edit_session:'));
+}

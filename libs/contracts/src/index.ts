@@ -8,3 +8,4 @@ export * from './system/room.dto';
 export * from './identity';
 export * from './edit-session';
 export * from './file';
+export * from './uploads/staged-upload.dto';

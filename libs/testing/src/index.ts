@@ -3,3 +3,4 @@ export * from './database';
 export * from './stack';
 export * from './processes';
 export * from './identities';
+export * from './docx';

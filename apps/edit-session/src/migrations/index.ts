@@ -1,4 +1,5 @@
 import { CreateOutbox1763800000001 } from './1763800000001-create-outbox';
+import { CreateEditSessionTables1763800000101 } from './1763800000101-create-edit-session-tables';
 
 /** Every migration of the `edit_session` schema, oldest first. */
-export const migrations = [CreateOutbox1763800000001];
+export const migrations = [CreateOutbox1763800000001, CreateEditSessionTables1763800000101];

@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerRequest } from '@nestjs/throttler';
-import { scopeValue } from '@quire/auth';
+import { editSessionOf, scopeValue } from '@quire/auth';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 
@@ -33,6 +33,9 @@ export class QuireThrottlerGuard extends ThrottlerGuard {
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const principal = (request as unknown as AuthenticatedRequest).principal;
+    // The Word agent is limited per edit session (word-edit spec: uploads per session).
+    const editSession = principal && editSessionOf(principal);
+    if (editSession) return `edit-session:${principal.accountId}:${editSession.sessionId}`;
     const tokenId = principal ? scopeValue(principal.scopes, 'api_token') : undefined;
     if (tokenId) return `token:${tokenId}`;
     if (principal) return `user:${principal.accountId}:${principal.userId}`;

@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 
@@ -14,7 +15,31 @@ export async function registerMultipart(app: NestFastifyApplication): Promise<vo
     .getHttpAdapter()
     .getInstance()
     .addHook('onSend', async (request, reply, payload) => {
-      if (!request.raw.complete) void reply.header('connection', 'close');
+      if (!request.raw.complete && !(await drainSmallBody(request.raw))) void reply.header('connection', 'close');
       return payload;
     });
+}
+
+/** Unread bodies up to this size are read and dropped before an early answer (401, 403, 400). */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+const DRAIN_WAIT_MS = 2000;
+
+/**
+ * A client still writing its body when the server answers and closes may see a broken pipe
+ * instead of the answer (Node's fetch does). A small body is cheaper to read than to leave the
+ * client guessing; a big one is cut off. True when the body was read to its end.
+ */
+async function drainSmallBody(raw: IncomingMessage): Promise<boolean> {
+  const declared = Number(raw.headers['content-length']);
+  if (!Number.isFinite(declared) || declared > DRAIN_LIMIT_BYTES || raw.destroyed) return false;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, DRAIN_WAIT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    raw.once('end', done).once('error', done).once('close', done);
+    raw.resume();
+  });
+  return raw.complete;
 }

@@ -1,3 +1,4 @@
+import { StagedUpload } from '@quire/contracts';
 import { FileSignature } from './file-signatures';
 
 /** One expected file field of a multipart upload. */
@@ -26,19 +27,8 @@ export interface UploadSpec {
   fields?: Record<string, TextFieldSpec>;
 }
 
-/** A file streamed to object storage under `staging/<uuid>`, waiting for its service's commit. */
-export interface StagedUpload {
-  field: string;
-  key: string;
-  size: number;
-  /** Hex sha256 of the bytes as received. */
-  sha256: string;
-  fileName: string;
-  /** The part's Content-Type as the client sent it (not trusted). */
-  declaredContentType: string;
-  /** The type the first bytes show, when known (see file-signatures). */
-  detectedType?: string;
-}
+/** Staged files travel to services in commit requests: the type lives in the contracts. */
+export type { StagedUpload } from '@quire/contracts';
 
 export interface ReceivedUpload {
   files: StagedUpload[];

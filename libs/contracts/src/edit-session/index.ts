@@ -1,2 +1,5 @@
-// edit-session service: subjects, request / reply DTOs and events (filled by the edit-session work).
-export {};
+// edit-session service: subjects, request / reply DTOs and events.
+export * from './subjects';
+export * from './reports.dto';
+export * from './sessions.dto';
+export * from './versions.dto';

@@ -1,0 +1,31 @@
+import { EntityManager } from 'typeorm';
+import { externalEditRoom, RoomEvent } from '@quire/contracts';
+
+/** Rows of a data-modifying statement with RETURNING (TypeORM answers `[rows, count]` for UPDATE / DELETE). */
+export async function returning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const result: unknown = await manager.query(sql, params);
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}
+
+/**
+ * Writes a room event to the outbox inside the caller's transaction; the relay publishes it after
+ * commit. The report's counter gives each event of a room its `sequence`, and its row lock orders
+ * concurrent writers of one report the way they commit.
+ */
+export async function enqueueRoomEvent(
+  manager: EntityManager,
+  labReportId: string,
+  subject: string,
+  data: object,
+): Promise<void> {
+  const [row] = await returning<{ event_sequence: string }>(
+    manager,
+    `UPDATE "edit_session"."lab_reports" SET "event_sequence" = "event_sequence" + 1, "updated_at" = now()
+       WHERE "id" = $1 RETURNING "event_sequence"`,
+    [labReportId],
+  );
+  const event = subject.slice(subject.lastIndexOf('.') + 1);
+  const payload: RoomEvent = { room: externalEditRoom(labReportId), event, data, sequence: Number(row?.event_sequence ?? 0) };
+  await manager.query(`INSERT INTO "edit_session"."outbox" ("subject", "payload") VALUES ($1, $2)`, [subject, JSON.stringify(payload)]);
+}

@@ -1,0 +1,35 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EditSessionEnv } from '../edit-session.env';
+import { SessionsService } from './sessions.service';
+
+/** Ends lapsed sessions every EDIT_SESSION_SWEEP_INTERVAL_SECONDS (safe on every replica). */
+@Injectable()
+export class SessionExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionExpirySweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly env: EditSessionEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.sweepInBackground(), this.env.EDIT_SESSION_SWEEP_INTERVAL_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private sweepInBackground(): void {
+    if (this.running) return;
+    this.running = this.sessions
+      .endExpiredSessions()
+      .then((ended) => ended && this.logger.log({ ended }, 'Ended expired edit sessions'))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'Session expiry sweep failed; retrying next interval'))
+      .finally(() => (this.running = undefined));
+  }
+}

@@ -1,0 +1,90 @@
+import { Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+import { isEditSessionPrincipal } from '@quire/auth';
+import {
+  AgentUploadFields,
+  CommitVersionReply,
+  CommitVersionRequest,
+  EditIdRequest,
+  EditSessionSubjects,
+  Principal,
+  WordEditFileLimits,
+} from '@quire/contracts';
+import { DomainError, ErrorCode } from '@quire/errors';
+import { RpcClient } from '@quire/platform';
+import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
+import { RateLimit } from '../../throttling/rate-limits';
+import { FileSignatures } from '../../uploads/file-signatures';
+import { UploadPipeline } from '../../uploads/upload-pipeline';
+import { UploadSpec } from '../../uploads/upload-spec';
+import { Mounts } from '../families';
+import { ApiWordEditErrors } from './word-edit.errors';
+
+export const EXTERNAL_EDIT_HEADER = 'x-is-external-edit-request';
+
+/** Both files, every time: a save is the .docx and its PDF together, or nothing. */
+export const agentUploadSpec: UploadSpec = {
+  files: {
+    [AgentUploadFields.word]: { maxBytes: WordEditFileLimits.maxDocxBytes, signature: FileSignatures.ooxml, description: 'a Word document (.docx)' },
+    [AgentUploadFields.pdf]: { maxBytes: WordEditFileLimits.maxPdfBytes, signature: FileSignatures.pdf, description: 'a PDF document' },
+  },
+};
+
+/** Moving 150 MB between keys and reading a .docx directory can outlast the default RPC timeout. */
+const COMMIT_TIMEOUT_MS = 60_000;
+
+/**
+ * `POST /agent/{edit_id}`: the Word agent's save. Checked before any byte is stored (session
+ * token, header, preflight), streamed to staging, then committed by the edit-session service,
+ * which checks the .docx directory and the PDF header and records the version.
+ */
+@ApiTags('word-edit')
+@ApiBearerAuth()
+@Controller(`${Mounts['word-edit'].slice(1)}/agent`)
+export class AgentUploadController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly uploads: UploadPipeline,
+  ) {}
+
+  @Post(':edit_id')
+  @HttpCode(200)
+  @RateLimit('agentUpload')
+  @ApiOperation({ summary: "Upload the saved .docx and its PDF (the Word agent; edit-session token)" })
+  @ApiHeader({ name: 'X-IS-EXTERNAL-EDIT-REQUEST', required: true, schema: { type: 'string', enum: ['true'] } })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: [AgentUploadFields.word, AgentUploadFields.pdf],
+      properties: {
+        [AgentUploadFields.word]: { type: 'string', format: 'binary', description: '.docx, at most 50 MB' },
+        [AgentUploadFields.pdf]: { type: 'string', format: 'binary', description: 'PDF, at most 100 MB' },
+      },
+    },
+  })
+  @ApiOkResponse({ type: CommitVersionReply })
+  @ApiWordEditErrors(400, 401, 403, 413, 429, 503)
+  async upload(
+    @Param() params: EditIdRequest,
+    @Headers(EXTERNAL_EDIT_HEADER) externalEdit: string | undefined,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<CommitVersionReply> {
+    if (externalEdit?.trim().toLowerCase() !== 'true') {
+      throw new DomainError(ErrorCode.BadRequest, 'X-IS-EXTERNAL-EDIT-REQUEST: true is required', { reason: 'missing X-IS-EXTERNAL-EDIT-REQUEST header' });
+    }
+    if (!isEditSessionPrincipal(principal)) {
+      throw DomainError.forbidden('Uploads need the edit-session token', { reason: 'not an edit-session token' });
+    }
+    const context = { requestId, principal };
+    await this.rpc.request(EditSessionSubjects.preflightUpload, params, context);
+    const received = await this.uploads.receive(request, agentUploadSpec);
+    const commit: CommitVersionRequest = { edit_id: params.edit_id, files: received.files };
+    return this.uploads.commit(received.files, () =>
+      this.rpc.request<CommitVersionReply>(EditSessionSubjects.commitVersion, commit, { ...context, timeoutMs: COMMIT_TIMEOUT_MS }),
+    );
+  }
+}

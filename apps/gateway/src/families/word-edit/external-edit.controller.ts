@@ -1,0 +1,102 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Redirect } from '@nestjs/common';
+import { ApiBearerAuth, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ActiveSessionReply,
+  EditIdRequest,
+  EditSessionSubjects,
+  EndSessionReply,
+  LabReportIdRequest,
+  Principal,
+  StartedSessionReply,
+  StartSessionBody,
+  StartSessionRequest,
+  VersionFileRequest,
+  VersionFileUrlReply,
+  VersionReply,
+} from '@quire/contracts';
+import { RpcClient } from '@quire/platform';
+import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
+import { RateLimit } from '../../throttling/rate-limits';
+import { Mounts } from '../families';
+import { assertUserPrincipal } from './browser-principal';
+import { ApiWordEditErrors } from './word-edit.errors';
+
+/** The browser side of the word-edit spec: sessions of one lab report, and its versions. */
+@ApiTags('word-edit')
+@ApiBearerAuth()
+@Controller(Mounts['word-edit'].slice(1))
+export class ExternalEditController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get(':lab_report_id')
+  @RateLimit('sessionRetrieve')
+  @ApiOperation({ summary: 'The active edit session of a lab report (auth_token only for its author)' })
+  @ApiOkResponse({ type: ActiveSessionReply })
+  @ApiWordEditErrors(400, 401, 403, 404, 429)
+  active(@Param() params: LabReportIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<ActiveSessionReply> {
+    return this.rpc.request(EditSessionSubjects.getActiveSession, params, { requestId, principal: assertUserPrincipal(principal) });
+  }
+
+  @Post(':lab_report_id')
+  @HttpCode(200)
+  @RateLimit('sessionCreate')
+  @ApiOperation({ summary: 'Start an external Word edit session; answers the token and the winword:// launch URL' })
+  @ApiOkResponse({ type: StartedSessionReply })
+  @ApiWordEditErrors(400, 401, 403, 409, 429)
+  start(
+    @Param() params: LabReportIdRequest,
+    @Body() body: StartSessionBody,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<StartedSessionReply> {
+    const request: StartSessionRequest = { ...body, lab_report_id: params.lab_report_id };
+    return this.rpc.request(EditSessionSubjects.startSession, request, { requestId, principal: assertUserPrincipal(principal) });
+  }
+
+  @Put(':edit_id')
+  @ApiOperation({ summary: 'End an edit session (its author only)' })
+  @ApiOkResponse({ type: EndSessionReply })
+  @ApiWordEditErrors(400, 401, 403, 404)
+  end(@Param() params: EditIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<EndSessionReply> {
+    return this.rpc.request(EditSessionSubjects.endSession, params, { requestId, principal: assertUserPrincipal(principal) });
+  }
+
+  @Post(':edit_id/takeover')
+  @HttpCode(200)
+  @RateLimit('sessionCreate')
+  @ApiOperation({
+    summary: 'Take over an active session (roles admin or report_editor): new author, new token; the old token stops working',
+  })
+  @ApiOkResponse({ type: StartedSessionReply })
+  @ApiWordEditErrors(400, 401, 403, 404, 429)
+  takeOver(@Param() params: EditIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<StartedSessionReply> {
+    return this.rpc.request(EditSessionSubjects.takeOverSession, params, { requestId, principal: assertUserPrincipal(principal) });
+  }
+
+  @Get(':lab_report_id/versions')
+  @RateLimit('sessionRetrieve')
+  @ApiOperation({ summary: 'Version history of a lab report, newest first' })
+  @ApiOkResponse({ type: VersionReply, isArray: true })
+  @ApiWordEditErrors(400, 401, 403, 404, 429)
+  versions(@Param() params: LabReportIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<VersionReply[]> {
+    return this.rpc.request(EditSessionSubjects.listVersions, params, { requestId, principal: assertUserPrincipal(principal) });
+  }
+
+  @Get(':lab_report_id/versions/:version_id/:kind')
+  @RateLimit('sessionRetrieve')
+  @Redirect()
+  @ApiOperation({ summary: "Download a version's .docx or .pdf: 302 to a presigned URL (EDIT_SESSION_PRESIGN_SECONDS)" })
+  @ApiFoundResponse({ description: 'Location: presigned S3 GET URL' })
+  @ApiWordEditErrors(400, 401, 403, 404, 429)
+  async download(
+    @Param() params: VersionFileRequest,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<{ url: string; statusCode: number }> {
+    const reply = await this.rpc.request<VersionFileUrlReply>(EditSessionSubjects.versionFileUrl, params, {
+      requestId,
+      principal: assertUserPrincipal(principal),
+    });
+    return { url: reply.url, statusCode: 302 };
+  }
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// `node bench/agent-upload.js`: the Word agent's save (POST /api-v3/report/external-edit/agent/{id},
+// a 20 MB .docx + a 20 MB PDF) through gateway → staging → edit-session commit, against the SDK's
+// multipart Upload of the same bytes straight to the same S3, in the same run. Sequential uploads;
+// reports MB/s of each, the ratio, and the gateway's RSS before / peak / after.
+// Options (env): BENCH_AGENT_UPLOADS (20), BENCH_AGENT_FILE_MB (20).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+const { Client } = require('pg');
+const { S3Client } = require('@aws-sdk/client-s3');
+const { Upload } = require('@aws-sdk/lib-storage');
+const { root, startScript, startApp, rssOf } = require('./lib/processes');
+const { docxOfSize, pdfOfSize } = require('./lib/docx');
+
+const uploads = Number(process.env.BENCH_AGENT_UPLOADS ?? 20);
+const fileBytes = Number(process.env.BENCH_AGENT_FILE_MB ?? 20) * 1024 * 1024;
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MOUNT = '/api-v3/report/external-edit';
+const MB = 1024 * 1024;
+/** The spec allows 5 uploads a minute per session: a new session every 5 saves. */
+const UPLOADS_PER_SESSION = 5;
+
+async function admin(sql) {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function withDb(url, name) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function call(gatewayUrl, token, method, route, body) {
+  const response = await fetch(`${gatewayUrl}${MOUNT}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}) },
+    body: body instanceof FormData ? body : body ? JSON.stringify(body) : undefined,
+  });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Each save differs (else the second would be deduplicated): a fresh pair per upload. */
+function pairs(count) {
+  return Array.from({ length: count }, () => ({ word: docxOfSize(fileBytes), pdf: pdfOfSize(fileBytes) }));
+}
+
+async function main() {
+  require(path.join(root, 'scripts/build.js')).build();
+  const id = randomBytes(4).toString('hex');
+  const dbName = `quire_bench_agent_${id}`;
+  const stopping = [];
+  await admin(`CREATE DATABASE "${dbName}"`);
+  const s3 = await startScript(path.join(root, 'scripts/s3-server.mjs'), {}, ['0']);
+  stopping.push(s3);
+  const env = {
+    NODE_ENV: 'production',
+    DATABASE_URL: withDb(adminUrl, dbName),
+    NATS_SUBJECT_PREFIX: `bench${id}.`,
+    S3_ENDPOINT: s3.info.endpoint,
+    S3_BUCKET: `quire-bench-${id}`,
+    S3_ACCESS_KEY_ID: 'bench',
+    S3_SECRET_ACCESS_KEY: 'bench',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  try {
+    for (const name of ['identity', 'edit-session']) stopping.push(await startApp(name, env));
+    const gateway = await startApp('gateway', env);
+    stopping.push(gateway);
+
+    const { QuireJwt } = require(path.join(root, 'dist/node_modules/@quire/auth'));
+    const token = new QuireJwt({ secret: env.JWT_SECRET }).signLogin(
+      { userId: 'bench', accountId: 'bench', roles: ['user'], scopes: [], displayName: 'Bench Doctor' },
+      'bench',
+      3600,
+    );
+    const form = new FormData();
+    form.append('name', 'bench');
+    form.append('file', new Blob([docxOfSize(4096)]), 'template.docx');
+    const template = await call(gateway.url, token, 'POST', '/templates', form);
+
+    console.log(`preparing ${uploads} pairs of ${fileBytes / MB} MB .docx + ${fileBytes / MB} MB PDF`);
+    const data = pairs(uploads);
+    const totalMB = (uploads * 2 * fileBytes) / MB;
+
+    // Quire: the agent route, sequential; the session is renewed every 5 saves (spec rate limit).
+    const rssBefore = rssOf(gateway.pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(gateway.pid))), 50);
+    let session;
+    let quireMs = 0;
+    for (let i = 0; i < uploads; i += 1) {
+      if (i % UPLOADS_PER_SESSION === 0) {
+        if (session) await call(gateway.url, token, 'PUT', `/${session.edit_id}`);
+        const report = await call(gateway.url, token, 'POST', '/reports', { title: `bench ${i}` });
+        session = await call(gateway.url, token, 'POST', `/${report.id}`, { template_id: template.id, word_s3_filepath: template.word_s3_filepath });
+      }
+      const body = new FormData();
+      body.append('word_file', new Blob([data[i].word]), 'report.docx');
+      body.append('pdf_file', new Blob([data[i].pdf]), 'report.pdf');
+      const started = process.hrtime.bigint();
+      const response = await fetch(`${gateway.url}${MOUNT}/agent/${session.edit_id}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.auth_token}`, 'x-is-external-edit-request': 'true' },
+        body,
+      });
+      const answer = await response.json();
+      quireMs += Number(process.hrtime.bigint() - started) / 1e6;
+      if (response.status !== 200 || !answer.created) throw new Error(`upload ${i}: ${response.status} ${JSON.stringify(answer)}`);
+    }
+    clearInterval(sampler);
+    const rssAfter = rssOf(gateway.pid);
+
+    // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.info.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    let baselineMs = 0;
+    for (let i = 0; i < uploads; i += 1) {
+      const started = process.hrtime.bigint();
+      for (const [kind, bytes] of [['docx', data[i].word], ['pdf', data[i].pdf]]) {
+        await new Upload({
+          client,
+          params: { Bucket: env.S3_BUCKET, Key: `baseline/${i}.${kind}`, Body: bytes },
+          partSize: 5 * MB,
+          queueSize: 4,
+        }).done();
+      }
+      baselineMs += Number(process.hrtime.bigint() - started) / 1e6;
+    }
+    client.destroy();
+
+    const quireMBps = Math.round((totalMB / (quireMs / 1000)) * 10) / 10;
+    const baselineMBps = Math.round((totalMB / (baselineMs / 1000)) * 10) / 10;
+    const results = {
+      when: new Date().toISOString(),
+      machine: { cpus: require('node:os').cpus().length, node: process.version },
+      uploads,
+      fileMB: fileBytes / MB,
+      quire: { ms: Math.round(quireMs), MBps: quireMBps, perUploadMs: Math.round(quireMs / uploads) },
+      baseline: { ms: Math.round(baselineMs), MBps: baselineMBps, perUploadMs: Math.round(baselineMs / uploads) },
+      ratio: Math.round((quireMBps / baselineMBps) * 100) / 100,
+      gatewayRssMB: { before: Math.round(rssBefore / MB), peak: Math.round(rssPeak / MB), after: Math.round(rssAfter / MB) },
+    };
+    console.log(JSON.stringify(results, null, 2));
+    fs.writeFileSync(path.join(__dirname, 'agent-upload.results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    for (const process of stopping.reverse()) await process.stop();
+    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
