@@ -50,8 +50,15 @@ export class FilesRepository {
     return (await this.dataSource.manager.findOne(StoredFile, { where: { id } })) ?? undefined;
   }
 
+  /**
+   * Committed without waiting for the WAL flush: a view is on the download's critical path, and
+   * a crash may lose the last few view rows at worst (never corrupt or half-write them).
+   */
   async logView(accountId: string, fileId: string, variant: string | null): Promise<void> {
-    await this.dataSource.manager.insert(FileView, { accountId, fileId, variant });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL synchronous_commit TO OFF');
+      await manager.insert(FileView, { accountId, fileId, variant });
+    });
   }
 
   async list(reader: Reader, filter: FileFilter): Promise<{ items: StoredFile[]; total: number }> {

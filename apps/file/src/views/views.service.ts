@@ -19,7 +19,7 @@ import { ViewLinkSigner } from './view-link';
 @Injectable()
 export class ViewsService {
   private readonly links: ViewLinkSigner;
-  private readonly renders = new SingleFlight<void>();
+  private readonly renders = new SingleFlight<number>();
 
   constructor(
     private readonly files: FilesRepository,
@@ -37,36 +37,39 @@ export class ViewsService {
     const file = await this.files.findForViewLink(request.id);
     if (!file) throw DomainError.notFound('File');
     const size = request.size !== undefined && isResizable(file.contentType) ? this.presetSize(request.size) : undefined;
-    const reply = size ? await this.variant(file, size) : this.original(file);
-    await this.files.logView(file.accountId, file.id, size?.label ?? null);
+    // The log row and the object lookup are independent: one does not wait for the other.
+    const [reply] = await Promise.all([
+      size ? this.variant(file, size) : this.original(file),
+      this.files.logView(file.accountId, file.id, size?.label ?? null),
+    ]);
     return reply;
   }
 
-  private original(file: StoredFile): FileViewReply {
+  private async original(file: StoredFile): Promise<FileViewReply> {
     return { key: file.storageKey, fileName: file.name, contentType: file.contentType, size: file.size, etag: `"${file.sha256}"` };
   }
 
   private async variant(file: StoredFile, size: VariantSize): Promise<FileViewReply> {
     const key = variantKey(file.accountId, file.sha256, size.label);
-    let stored = await this.storage.head(key);
-    if (!stored) {
-      await this.renders.run(key, () => this.renderInto(file, size, key));
-      stored = await this.storage.head(key);
-      if (!stored) throw DomainError.notFound('File');
-    }
+    // No in-process "exists" cache: another replica may have deleted the variant with its file.
+    const bytes = await this.renders.run(key, () => this.renderInto(file, size, key));
     const base = file.name.replace(/\.[^.]*$/, '');
-    return { key, fileName: `${base}-${size.label}.png`, contentType: 'image/png', size: stored.size, etag: `"${file.sha256}-${size.label}"` };
+    return { key, fileName: `${base}-${size.label}.png`, contentType: 'image/png', size: bytes, etag: `"${file.sha256}-${size.label}"` };
   }
 
   /**
-   * Another replica may render the same variant at the same moment: both write the same bytes
-   * to the same key, so the second PUT changes nothing.
+   * Looks in S3 first (another replica, or this one before a restart, may have made it). Two
+   * replicas may render the same variant at the same moment: both write the same bytes to the
+   * same key, so the second PUT changes nothing. Answers the variant's size in bytes.
    */
-  private async renderInto(file: StoredFile, size: VariantSize, key: string): Promise<void> {
-    if (await this.storage.head(key)) return;
+  private async renderInto(file: StoredFile, size: VariantSize, key: string): Promise<number> {
+    const stored = await this.storage.head(key);
+    if (stored) return stored.size;
     const source = await this.storage.getBuffer(file.storageKey);
     if (!source) throw DomainError.notFound('File');
-    await this.storage.put(key, await this.renderer.render(source, size), 'image/png');
+    const png = await this.renderer.render(source, size);
+    await this.storage.put(key, png, 'image/png');
+    return png.length;
   }
 
   private presetSize(label: string): VariantSize {
