@@ -16,6 +16,7 @@ import {
 import { DomainError, ErrorCode } from '@quire/errors';
 import { EventPublisher, isStagingKey, ObjectStorage } from '@quire/platform';
 import { FileSettings } from '../file.settings';
+import { storageCall } from '../storage-call';
 import { ViewLinkSigner } from '../views/view-link';
 import { variantPrefix } from '../views/variant-keys';
 import { readerOf, requireManager, resolveTarget } from './file-access';
@@ -92,7 +93,7 @@ export class FilesService {
       createdAt: now,
       modifiedAt: now,
     });
-    await this.storage.copy(staged.key, row.storageKey);
+    await storageCall(this.logger, 'Copying a staged upload', () => this.storage.copy(staged.key, row.storageKey));
     try {
       await this.files.transaction((manager) => this.files.insert(manager, row));
     } catch (error) {

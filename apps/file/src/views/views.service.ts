@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { FileViewReply, ViewFileRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { ObjectStorage } from '@quire/platform';
@@ -6,6 +6,7 @@ import { FileSettings, VariantSize } from '../file.settings';
 import { StoredFile } from '../files/file.entity';
 import { isResizable } from '../files/file-types';
 import { FilesRepository } from '../files/files.repository';
+import { storageCall } from '../storage-call';
 import { SingleFlight } from './single-flight';
 import { VariantRenderer } from './variant-renderer';
 import { variantKey } from './variant-keys';
@@ -19,6 +20,7 @@ import { ViewLinkSigner } from './view-link';
 @Injectable()
 export class ViewsService {
   private readonly links: ViewLinkSigner;
+  private readonly logger = new Logger(ViewsService.name);
   private readonly renders = new SingleFlight<number>();
 
   constructor(
@@ -52,7 +54,7 @@ export class ViewsService {
   private async variant(file: StoredFile, size: VariantSize): Promise<FileViewReply> {
     const key = variantKey(file.accountId, file.sha256, size.label);
     // No in-process "exists" cache: another replica may have deleted the variant with its file.
-    const bytes = await this.renders.run(key, () => this.renderInto(file, size, key));
+    const bytes = await storageCall(this.logger, 'Making a variant', () => this.renders.run(key, () => this.renderInto(file, size, key)));
     const base = file.name.replace(/\.[^.]*$/, '');
     return { key, fileName: `${base}-${size.label}.png`, contentType: 'image/png', size: bytes, etag: `"${file.sha256}-${size.label}"` };
   }
