@@ -19,6 +19,8 @@ import { AccountCodeGuard } from './account-code.guard';
 import { FileIdParams, ListFilesQuery, RenameFileBody, ShareFileBody } from './file-upload.dto';
 import { toWireFile, WireFile } from './file-links';
 
+const COMMIT_TIMEOUT_MS = 30_000;
+
 /** Multipart text fields of an upload besides the file. */
 const UPLOAD_FIELDS = {
   'meta.category': { maxLength: 40, required: true },
@@ -66,7 +68,8 @@ export class FilesController {
           targetId: fields['meta.target.id'],
           targetType: fields['meta.target.type'],
         },
-        context,
+        // The service copies the object within S3 before it answers: allow for large files.
+        { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
       ),
     );
     return { data: toWireFile(reply, request) };
