@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
+import { Client } from 'pg';
 import sharp from 'sharp';
 import {
   createTestDatabase,
@@ -381,6 +382,15 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect(response.headers.get('content-length')).toBe(String(pdf.length));
       expect(response.headers.get('etag')).toMatch(/^"[0-9a-f]{64}"$/);
       expect(response.headers.get('content-disposition')).toBe(`inline; filename="R_sum_ _.pdf"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%C3%BC.pdf`);
+      // Every hit is logged with the file's account.
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query('SELECT account_id, variant FROM "file"."file_views" WHERE file_id = $1', [file.id]);
+        expect(rows).toEqual([{ account_id: owner.principal.accountId, variant: null }]);
+      } finally {
+        await client.end();
+      }
     });
 
     it('answers 403 for a tampered code, id or time, an expired or future link; the formula is HMAC(id, time)', async () => {
