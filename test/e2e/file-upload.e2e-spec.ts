@@ -67,6 +67,48 @@ function pixelBombPng(width: number, height: number): Buffer {
   ]);
 }
 
+/** A ZIP with stored (uncompressed) entries: enough of an OOXML file for its type check. */
+function storedZip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const data = Buffer.from(text);
+    const fileName = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+const docx = storedZip({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' });
+const xlsx = storedZip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>' });
+
 describe('file-upload family (gateway + file service + identity, real Postgres / NATS / S3)', () => {
   const s3 = testS3Client();
   let database: TestDatabase;
@@ -260,6 +302,11 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect([binary.status, binary.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
       const zipAsZip = await upload(owner, 'archive.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
       expect([zipAsZip.status, zipAsZip.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
+      // OOXML is checked inside the ZIP: a workbook named .docx, or a broken archive, is refused.
+      const sheetAsWord = await upload(owner, 'sheet.docx', xlsx);
+      expect([sheetAsWord.status, sheetAsWord.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
+      const brokenZip = await upload(owner, 'letter.docx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
+      expect([brokenZip.status, brokenZip.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
       expect(await objectKeys('files/')).not.toContainEqual(expect.stringContaining('report'));
     });
 
@@ -283,8 +330,11 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
     it('accepts text, Word and an admin filing to another user', async () => {
       const text = await uploaded(owner, 'notes.txt', Buffer.from('Blood pressure 120/80 — ok\n'));
       expect(text.ext).toBe('txt');
-      const docx = await uploaded(owner, 'letter.docx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
-      expect(docx.ext).toBe('docx');
+      const letter = await uploaded(owner, 'letter.docx', docx);
+      expect(letter.ext).toBe('docx');
+      expect((await uploaded(owner, 'sheet.xlsx', xlsx)).ext).toBe('xlsx');
+      const renamedType = await api(owner, 'POST', `/api_v3/files/${letter.id}`, { name: 'letter.xlsx' });
+      expect([renamedType.status, renamedType.json.error.code]).toEqual([400, 'INVALID_FILE_TYPE']);
       const filed = await uploaded(admin, 'lab.pdf', pdf, {
         'meta.category': 'user_document',
         'meta.target.id': colleague.principal.userId,

@@ -23,6 +23,7 @@ import { readerOf, requireManager, resolveTarget } from './file-access';
 import { toFileReply } from './file-reply';
 import { contentTypeFor, extensionOf } from './file-types';
 import { StoredFile } from './file.entity';
+import { assertOoxmlKind, isOoxmlExtension } from './ooxml';
 import { FilesRepository } from './files.repository';
 
 /** A file name as shown and served: no path, no control characters, trimmed, bounded. */
@@ -67,6 +68,10 @@ export class FilesService {
     }
     const stagedObject = await this.storage.head(staged.key);
     if (!stagedObject || stagedObject.size !== staged.size) throw DomainError.validation('The staged upload is missing or incomplete');
+    const ext = extensionOf(name);
+    if (isOoxmlExtension(ext)) {
+      await storageCall(this.logger, 'Reading a ZIP directory', () => assertOoxmlKind(this.storage, staged.key, staged.size, ext));
+    }
 
     const id = randomUUID();
     const now = new Date();
@@ -75,7 +80,7 @@ export class FilesService {
       accountId: principal.accountId,
       accountCode: principal.accountCode ?? principal.accountId,
       name,
-      ext: extensionOf(name),
+      ext,
       size: staged.size,
       contentType,
       sha256: staged.sha256,
@@ -133,8 +138,10 @@ export class FilesService {
       const file = await this.files.lockReadable(manager, readerOf(principal), request.id);
       if (!file) throw DomainError.notFound('File');
       requireManager(principal, file);
-      // The bytes do not change, so the new name must describe the same type.
-      contentTypeFor(name, detectedTypeOf(file), new Set([extensionOf(name)]));
+      // The bytes do not change, so the new name must describe the same type (.docx stays Word).
+      if (contentTypeFor(name, detectedTypeOf(file), new Set([extensionOf(name)])) !== file.contentType) {
+        throw new DomainError(ErrorCode.InvalidFileType, `A ${file.ext} file cannot be renamed to ".${extensionOf(name)}"`);
+      }
       const at = new Date();
       await this.files.rename(manager, principal.accountId, file.id, name, extensionOf(name), at);
       return Object.assign(file, { name, ext: extensionOf(name), modifiedAt: at });
