@@ -155,7 +155,7 @@ describe('docker/compose.yml', () => {
   });
 
   it.each(APPS)('%s gets settings its env class accepts, pointing at the compose services', (app) => {
-    const env = environmentOf(app, { JWT_SECRET: TEST_JWT });
+    const env = environmentOf(app, { JWT_SECRET: TEST_JWT, FILE_LINK_SECRET: TEST_JWT });
     expect(Object.keys(env).filter((key) => !declared(app).includes(key))).toEqual([]);
     const settings = loadEnv(ENV_CLASSES[app], env) as CommonEnv & { DATABASE_URL?: string; REDIS_URL?: string };
     expect(settings.HTTP_PORT).toBe(PORTS[app]);
@@ -170,6 +170,10 @@ describe('docker/compose.yml', () => {
 
   it('refuses to start the gateway without JWT_SECRET', () => {
     expect(() => environmentOf('gateway', {})).toThrow(/JWT_SECRET/);
+  });
+
+  it('refuses to start the file service without FILE_LINK_SECRET', () => {
+    expect(() => environmentOf('file', {})).toThrow(/FILE_LINK_SECRET/);
   });
 });
 
@@ -302,7 +306,7 @@ describe('k8s/', () => {
     expect(validateStrictly(secretExample as unknown as KubernetesObject)).toEqual([]);
     expect(secretExample.metadata?.name).toBe('quire-secrets');
     expect(Object.keys(secretExample.stringData ?? {}).sort()).toEqual(
-      ['DATABASE_URL', 'IDENTITY_BOOTSTRAP_ADMIN_PASSWORD', 'JWT_SECRET', 'REDIS_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].sort(),
+      ['DATABASE_URL', 'FILE_LINK_SECRET', 'IDENTITY_BOOTSTRAP_ADMIN_PASSWORD', 'JWT_SECRET', 'REDIS_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].sort(),
     );
     for (const value of Object.values(secretExample.stringData ?? {})) expect(value).toMatch(/CHANGE-ME/);
     for (const dir of rendered.keys()) expect(objects(dir).filter((object) => object.kind === 'Secret')).toEqual([]);

@@ -2,7 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
 import { ServicePlatformModule, SystemModule } from '@quire/platform';
 import { FileEnv } from './file.env';
+import { FileSettings } from './file.settings';
+import { FileShare } from './files/file-share.entity';
+import { StoredFile } from './files/file.entity';
+import { FilesController } from './files/files.controller';
+import { FilesRepository } from './files/files.repository';
+import { FilesService } from './files/files.service';
 import { migrations } from './migrations';
+import { FileView } from './views/file-view.entity';
+import { VariantRenderer } from './views/variant-renderer';
+import { ViewsController } from './views/views.controller';
+import { ViewsService } from './views/views.service';
 
 @Module({})
 export class FileModule {
@@ -14,11 +24,13 @@ export class FileModule {
           name: 'file',
           env,
           envClass: FileEnv,
-          database: { schema: ServiceSchemas['file'], entities: [], migrations },
+          database: { schema: ServiceSchemas['file'], entities: [StoredFile, FileShare, FileView], migrations },
           storage: true,
         }),
         SystemModule.forService('file'),
       ],
+      controllers: [FilesController, ViewsController],
+      providers: [FileSettings, FilesRepository, FilesService, ViewsService, VariantRenderer],
     };
   }
 }

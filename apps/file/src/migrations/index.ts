@@ -1,4 +1,5 @@
 import { CreateOutbox1763800000002 } from './1763800000002-create-outbox';
+import { CreateFiles1763900000600 } from './1763900000600-create-files';
 
 /** Every migration of the `file` schema, oldest first. */
-export const migrations = [CreateOutbox1763800000002];
+export const migrations = [CreateOutbox1763800000002, CreateFiles1763900000600];

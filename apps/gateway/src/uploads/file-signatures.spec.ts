@@ -1,4 +1,4 @@
-import { anyOf, detectFileType, FileSignatures } from './file-signatures';
+import { anyOf, detectFileType, detectFileTypeOrText, FileSignatures } from './file-signatures';
 
 const samples: Record<string, Buffer> = {
   pdf: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj', 'latin1'),
@@ -64,5 +64,15 @@ describe('file signatures', () => {
     expect(await pdfOrPng(samples['pdf']!)).toBe(true);
     expect(await pdfOrPng(samples['png']!)).toBe(true);
     expect(await pdfOrPng(samples['jpeg']!)).toBe(false);
+  });
+
+  it('text: UTF-8 without control characters, a sequence cut at the end allowed; binary types first', () => {
+    expect(detectFileTypeOrText(Buffer.from('Grüße\r\n\tline\f'))).toBe('text/plain');
+    expect(detectFileTypeOrText(Buffer.from('Grüße', 'utf8').subarray(0, 3))).toBe('text/plain');
+    expect(detectFileTypeOrText(samples['pdf']!)).toBe('application/pdf');
+    expect(detectFileTypeOrText(Buffer.from([0x4d, 0x5a, 0x90, 0x00]))).toBeUndefined();
+    expect(detectFileTypeOrText(Buffer.from([0xc3, 0x28, 0x41]))).toBeUndefined();
+    expect(detectFileTypeOrText(Buffer.alloc(0))).toBeUndefined();
+    expect(FileSignatures.text(samples['png']!)).toBe(false);
   });
 });

@@ -45,6 +45,28 @@ export function detectFileType(head: Buffer): string | undefined {
   return knownTypes.find((type) => type.matches(head))?.mime;
 }
 
+ 
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+
+/**
+ * Plain text has no magic number: accept UTF-8 (a sequence cut off at the end of the head is
+ * fine) without control characters other than tab, line breaks and form feed.
+ */
+const text = (head: Buffer): boolean => {
+  if (head.length === 0 || detectFileType(head) !== undefined) return false;
+  try {
+    // `stream: true` leaves an incomplete last sequence pending instead of failing on it.
+    return !CONTROL_CHARACTERS.test(new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true }));
+  } catch {
+    return false;
+  }
+};
+
+/** Like detectFileType, and `text/plain` for what looks like UTF-8 text. */
+export function detectFileTypeOrText(head: Buffer): string | undefined {
+  return detectFileType(head) ?? (text(head) ? 'text/plain' : undefined);
+}
+
 /** Accepts a file when any of the given signatures does. */
 export function anyOf(...signatures: FileSignature[]): FileSignature {
   return async (head) => {
@@ -64,6 +86,8 @@ export const FileSignatures = {
   gif,
   webp,
   image: anyOf(png, jpeg, gif, webp),
+  /** UTF-8 text (see `text` above). */
+  text,
   /** For attachments of any type: the route accepts whatever the client sends. */
   any: (): boolean => true,
 } satisfies Record<string, FileSignature>;

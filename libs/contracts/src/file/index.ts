@@ -1,2 +1,3 @@
-// file service: subjects, request / reply DTOs and events (filled by the file work).
-export {};
+// file service: subjects, request / reply DTOs and events.
+export * from './subjects';
+export * from './file.dto';

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
+import { UploadsModule } from '../../uploads/uploads.module';
+import { AccountCodeGuard } from './account-code.guard';
+import { FilesController } from './files.controller';
+import { FileUploadFormFields } from './form-fields';
+import { FileViewController } from './file-view.controller';
 
-/** The file-upload family's routes (mount: see Mounts['file-upload']). */
+/** The file-upload family's routes (mount: see Mounts['file-upload']; view links under /files/view). */
 @Module({
-  controllers: [],
-  providers: [],
+  imports: [UploadsModule],
+  controllers: [FilesController, FileViewController],
+  providers: [AccountCodeGuard, FileUploadFormFields],
 })
 export class FileUploadModule {}

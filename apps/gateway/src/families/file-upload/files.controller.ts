@@ -1,0 +1,149 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+import {
+  FileDeleteReply,
+  FileListReply,
+  FilePreflightReply,
+  FileReply,
+  FileShareReply,
+  FileSubjects,
+  Principal,
+} from '@quire/contracts';
+import { RpcClient } from '@quire/platform';
+import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
+import { detectFileTypeOrText } from '../../uploads/file-signatures';
+import { UploadPipeline } from '../../uploads/upload-pipeline';
+import { UploadSpec } from '../../uploads/upload-spec';
+import { AccountCodeGuard } from './account-code.guard';
+import { FileIdParams, ListFilesQuery, RenameFileBody, ShareFileBody } from './file-upload.dto';
+import { toWireFile, WireFile } from './file-links';
+
+const COMMIT_TIMEOUT_MS = 30_000;
+
+/** Multipart text fields of an upload besides the file. */
+const UPLOAD_FIELDS = {
+  'meta.category': { maxLength: 40, required: true },
+  'meta.target.id': { maxLength: 64 },
+  'meta.target.type': { maxLength: 20 },
+};
+
+/** The file-upload family (`/api_v3/files`): `{data}` envelopes, errors `{error: {code, message}}`. */
+@ApiTags('file-upload')
+@ApiSecurity('bearer')
+@UseGuards(AccountCodeGuard)
+@Controller('api_v3/files')
+export class FilesController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly uploads: UploadPipeline,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Upload a file (multipart: file, meta.category, meta.target.id, meta.target.type)' })
+  async upload(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ data: WireFile }> {
+    const context = { requestId, principal };
+    const { maxBytes } = await this.rpc.request<FilePreflightReply>(FileSubjects.preflight, {}, context);
+    // The type comes from the bytes; the service checks it against the extension and its list.
+    let detectedType: string | undefined;
+    const spec: UploadSpec = {
+      files: {
+        file: {
+          maxBytes,
+          description: 'an image, PDF, Word / Excel document or text file',
+          signature: (head) => (detectedType = detectFileTypeOrText(head)) !== undefined,
+        },
+      },
+      fields: UPLOAD_FIELDS,
+    };
+    const { files, fields } = await this.uploads.receive(request, spec);
+    const staged = files[0]!;
+    const reply = await this.uploads.commit(files, () =>
+      this.rpc.request<FileReply>(
+        FileSubjects.commit,
+        {
+          file: { key: staged.key, size: staged.size, sha256: staged.sha256, fileName: staged.fileName, detectedType },
+          category: fields['meta.category'],
+          targetId: fields['meta.target.id'],
+          targetType: fields['meta.target.type'],
+        },
+        // The service copies the object within S3 before it answers: allow for large files.
+        { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
+      ),
+    );
+    return { data: toWireFile(reply, request) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List files of a target (page / per_page)' })
+  async list(
+    @Query() query: ListFilesQuery,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<{ data: WireFile[]; paging: { page: number; per_page: number; total: number } }> {
+    const reply = await this.rpc.request<FileListReply>(
+      FileSubjects.list,
+      {
+        targetId: query.target_id,
+        targetType: query.target_type,
+        category: query.category,
+        includeShared: query.include_shared !== undefined && query.include_shared !== '0' && query.include_shared !== 'false',
+        page: query.page ?? 1,
+        perPage: query.per_page ?? 50,
+      },
+      { requestId, principal },
+    );
+    return {
+      data: reply.items.map((file) => toWireFile(file, request)),
+      paging: { page: reply.page, per_page: reply.perPage, total: reply.total },
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'File info with a signed download link (fullpath)' })
+  async get(
+    @Param() params: FileIdParams,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<{ data: WireFile }> {
+    const reply = await this.rpc.request<FileReply>(FileSubjects.get, { id: params.id }, { requestId, principal });
+    return { data: toWireFile(reply, request) };
+  }
+
+  @Post(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rename a file (only `name` may change)' })
+  async rename(
+    @Param() params: FileIdParams,
+    @Body() body: RenameFileBody,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<{ data: WireFile }> {
+    const reply = await this.rpc.request<FileReply>(FileSubjects.rename, { id: params.id, name: body.name }, { requestId, principal });
+    return { data: toWireFile(reply, request) };
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Delete a file (owner, provider or admin; only when is_deletable)' })
+  async delete(@Param() params: FileIdParams, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ data: true }> {
+    await this.rpc.request<FileDeleteReply>(FileSubjects.delete, { id: params.id }, { requestId, principal });
+    return { data: true };
+  }
+
+  @Post(':id/share')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Share a user_document with users of the same account' })
+  async share(
+    @Param() params: FileIdParams,
+    @Body() body: ShareFileBody,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<{ data: { id: string; shared_with: string[] } }> {
+    const reply = await this.rpc.request<FileShareReply>(FileSubjects.share, { id: params.id, userIds: body.user_ids }, { requestId, principal });
+    return { data: { id: reply.id, shared_with: reply.sharedWith } };
+  }
+}

@@ -1,0 +1,192 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const FileCategories = ['intake_attachment', 'user_consent', 'user_avatar', 'user_document'] as const;
+export type FileCategory = (typeof FileCategories)[number];
+
+export const FileTargetTypes = ['user', 'visit', 'intake'] as const;
+export type FileTargetType = (typeof FileTargetTypes)[number];
+
+/** Target ids are foreign ids (users, visits, intakes): opaque strings of a sane shape. */
+export const TARGET_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const FILE_NAME_MAX_LENGTH = 255;
+
+export class FileIdRequest {
+  @IsUUID()
+  id: string;
+}
+
+export class FilePreflightRequest {}
+
+export interface FilePreflightReply {
+  /** The largest file any category accepts; the category's own limit is checked at commit. */
+  maxBytes: number;
+}
+
+/** One staged object, as the gateway's upload pipeline measured it. */
+export class StagedFile {
+  @Matches(/^staging\/[0-9a-f-]{36}$/)
+  key: string;
+
+  @IsInt()
+  @Min(0)
+  size: number;
+
+  @Matches(/^[0-9a-f]{64}$/)
+  sha256: string;
+
+  @IsString()
+  @MaxLength(1024)
+  fileName: string;
+
+  /** What the first bytes show (`image/png`, `application/zip`, `text/plain`, ...), if known. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  detectedType?: string;
+}
+
+export class CommitFileRequest {
+  @ValidateNested()
+  @Type(() => StagedFile)
+  file: StagedFile;
+
+  @IsIn(FileCategories)
+  category: FileCategory;
+
+  /** Both or neither; neither means the caller as a user. */
+  @IsOptional()
+  @Matches(TARGET_ID_PATTERN)
+  targetId?: string;
+
+  @IsOptional()
+  @IsIn(FileTargetTypes)
+  targetType?: FileTargetType;
+}
+
+export class ListFilesRequest {
+  @IsOptional()
+  @Matches(TARGET_ID_PATTERN)
+  targetId?: string;
+
+  @IsOptional()
+  @IsIn(FileTargetTypes)
+  targetType?: FileTargetType;
+
+  @IsOptional()
+  @IsIn(FileCategories)
+  category?: FileCategory;
+
+  @IsOptional()
+  @IsBoolean()
+  includeShared?: boolean;
+
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page: number = 1;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  perPage: number = 50;
+}
+
+export class RenameFileRequest extends FileIdRequest {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(FILE_NAME_MAX_LENGTH)
+  name: string;
+}
+
+export class ShareFileRequest extends FileIdRequest {
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(TARGET_ID_PATTERN, { each: true })
+  userIds: string[];
+}
+
+export class ViewFileRequest {
+  /** Not validated as a UUID here: a malformed id is answered like a bad signature (403). */
+  @IsString()
+  @MaxLength(100)
+  id: string;
+
+  @IsString()
+  @MaxLength(200)
+  authCode: string;
+
+  @IsString()
+  @MaxLength(20)
+  time: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  size?: string;
+}
+
+/** A file as the file-upload family shows it, minus `fullpath` (the gateway adds the host). */
+export interface FileReply {
+  id: string;
+  name: string;
+  size: number;
+  ext: string;
+  meta: {
+    category: FileCategory;
+    target: { id: string; type: FileTargetType };
+    account: { code: string };
+    visible: boolean;
+  };
+  creator: { id: string; username: string; email: string | null; full_name: string | null };
+  /** Epoch seconds. */
+  created: number;
+  modified: number;
+  is_deletable: boolean;
+  /** The signed view link's query (`auth_code=...&time=...`), valid for FILE_LINK_TTL_SECONDS. */
+  viewQuery: string;
+}
+
+export interface FileListReply {
+  items: FileReply[];
+  page: number;
+  perPage: number;
+  total: number;
+}
+
+export interface FileShareReply {
+  id: string;
+  sharedWith: string[];
+}
+
+export interface FileDeleteReply {
+  deleted: true;
+}
+
+/** What the gateway streams for a view link: an object key and how to describe it. */
+export interface FileViewReply {
+  key: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  /** Strong validator of the bytes (content hash, plus the size for a variant). */
+  etag: string;
+}
