@@ -1,0 +1,25 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { childEnv } from '../config/agent-config';
+
+/** `-env:UserInstallation=`: a private profile, so the agent runs beside the user's own LibreOffice. */
+export function profileArgument(profileDir: string): string {
+  return `-env:UserInstallation=${pathToFileURL(profileDir).href}`;
+}
+
+export const HEADLESS_FLAGS = ['--headless', '--invisible', '--nologo', '--norestore', '--nolockcheck', '--nodefault'];
+
+export function spawnGroup(command: string, args: string[]): ChildProcess {
+  // Own process group (not on Windows): a timeout kills soffice.bin too, not only the wrapper.
+  return spawn(command, args, { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+}
+
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
+}

@@ -1,0 +1,54 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { redact } from './redact';
+
+type Level = 'info' | 'warn' | 'error';
+
+/**
+ * The agent's log: one line per event in `<state>/agent.log`, every line redacted. `tell` also
+ * prints to the terminal (the user's messages); `info` etc. only write the file.
+ */
+export class AgentLog {
+  readonly file: string;
+
+  constructor(
+    stateDir: string,
+    private readonly console: { out: (line: string) => void; err: (line: string) => void } = {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    },
+  ) {
+    mkdirSync(stateDir, { recursive: true });
+    this.file = path.join(stateDir, 'agent.log');
+  }
+
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.write('info', message, fields);
+  }
+
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.write('warn', message, fields);
+  }
+
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.write('error', message, fields);
+  }
+
+  /** A message for the user: printed and logged. */
+  tell(message: string, level: Level = 'info'): void {
+    const line = redact(message);
+    if (level === 'info') this.console.out(line);
+    else this.console.err(line);
+    this.write(level, message);
+  }
+
+  private write(level: Level, message: string, fields?: Record<string, unknown>): void {
+    const extra = fields ? ` ${JSON.stringify(fields)}` : '';
+    const line = redact(`${new Date().toISOString()} ${level} pid=${process.pid} ${message}${extra}`);
+    try {
+      appendFileSync(this.file, `${line}\n`, { mode: 0o600 });
+    } catch {
+      // A full disk must not stop the agent: the terminal still gets user messages.
+    }
+  }
+}

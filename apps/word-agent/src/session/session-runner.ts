@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { AgentSettings } from '../config/agent-config';
+import { PdfConverter } from '../convert/pdf-converter';
+import { isCompleteDocx } from '../docx/docx-check';
+import { AgentLog } from '../logging/agent-log';
+import { copyFileDurably } from '../state/durable-file';
+import { SessionPaths, SessionRecord, SessionStatus, writeSessionRecord, writeSessionStatus } from '../state/session-store';
+import { backoffDelayMs } from '../upload/backoff';
+import { UploadOutcome, uploadVersion } from '../upload/upload-client';
+import { QueuedUpload, UploadQueue } from '../upload/upload-queue';
+import { SaveWatcher } from '../watch/save-watcher';
+
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+/** Longest single timer (setTimeout overflows past 2^31 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * One edit session on this PC: watches the document, turns each settled save into a queued
+ * version (docx copy + PDF), and delivers the queue in order. Saves that arrive while one is being
+ * prepared collapse into one more; the queue keeps at most one version behind the upload in flight.
+ */
+export class SessionRunner {
+  readonly done: Promise<string>;
+  private resolveDone!: (reason: string) => void;
+  private readonly queue: UploadQueue;
+  private readonly watcher: SaveWatcher;
+  private readonly stopping = new AbortController();
+  private preparing = false;
+  private prepareAgain = false;
+  private delivering = false;
+  private deliverAgain = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private status: SessionStatus;
+
+  constructor(
+    private readonly settings: AgentSettings,
+    private readonly paths: SessionPaths,
+    private record: SessionRecord,
+    private readonly converter: PdfConverter,
+    private readonly log: AgentLog,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.queue = new UploadQueue(paths.queue);
+    this.watcher = new SaveWatcher(this.documentPath, settings, () => void this.prepareVersions());
+    this.status = { watching: false };
+  }
+
+  get documentPath(): string {
+    return this.paths.document(this.record.documentName);
+  }
+
+  async start(previous: SessionStatus): Promise<void> {
+    this.status = { ...previous, watching: true, pid: process.pid };
+    await fs.mkdir(this.paths.queue, { recursive: true, mode: 0o700 });
+    await this.queue.sweepIncoming();
+    await this.saveStatus('watching');
+    await this.watcher.start();
+    if (this.record.expiresAt !== undefined) {
+      const left = this.record.expiresAt - Date.now();
+      this.expiryTimer = setTimeout(() => void this.expire(), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+    }
+    this.log.info('session started', { editId: this.record.editId, document: this.documentPath });
+    // Changes saved while no agent was running, and versions queued before a restart.
+    void this.prepareVersions();
+    void this.deliver();
+  }
+
+  async stop(reason: string): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    this.stopping.abort();
+    this.watcher.stop();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.status.watching = false;
+    await this.saveStatus(reason);
+    this.log.info('session stopped', { editId: this.record.editId, reason });
+    this.resolveDone(reason);
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  /** Coalesces: saves during a preparation cause exactly one more preparation after it. */
+  private async prepareVersions(): Promise<void> {
+    if (this.preparing) {
+      this.prepareAgain = true;
+      return;
+    }
+    this.preparing = true;
+    try {
+      do {
+        this.prepareAgain = false;
+        if (this.stopped) return;
+        await this.prepareVersion().catch((error: Error) => this.log.tell(`Could not prepare the saved document: ${error.message}`, 'error'));
+      } while (this.prepareAgain);
+    } finally {
+      this.preparing = false;
+    }
+  }
+
+  private async prepareVersion(): Promise<void> {
+    const incoming = await this.queue.incoming();
+    let committed = false;
+    try {
+      // Work on a copy: Word may write the document again while LibreOffice reads it.
+      await copyFileDurably(this.documentPath, incoming.docxPath);
+      const sha = await sha256File(incoming.docxPath);
+      if (sha === this.record.lastQueuedSha256) return;
+      if (!(await isCompleteDocx(incoming.docxPath))) {
+        this.log.info('saved file is not a complete .docx yet; waiting for the next save', { editId: this.record.editId });
+        return;
+      }
+      const started = Date.now();
+      await this.converter.convert(incoming.docxPath, incoming.pdfPath);
+      if (this.stopped) return;
+      await this.queue.commit(incoming, { docxSha256: sha, savedAt: new Date().toISOString() });
+      committed = true;
+      this.record = { ...this.record, lastQueuedSha256: sha };
+      await writeSessionRecord(this.paths, this.record);
+      this.log.info('version queued', { editId: this.record.editId, convertMs: Date.now() - started, converter: this.converter.kind });
+    } finally {
+      if (!committed) await this.queue.discard(incoming);
+    }
+    void this.deliver();
+  }
+
+  /** Sends queued versions oldest first; one runs at a time, a kick during it runs it once more. */
+  private async deliver(): Promise<void> {
+    if (this.delivering) {
+      this.deliverAgain = true;
+      return;
+    }
+    this.delivering = true;
+    try {
+      do {
+        this.deliverAgain = false;
+        let attempt = 0;
+        for (;;) {
+          if (this.stopped) return;
+          const upload = await this.queue.takeNext();
+          if (!upload) break;
+          const outcome = await uploadVersion({
+            serverUrl: this.record.serverUrl,
+            editId: this.record.editId,
+            token: this.record.token,
+            docxPath: upload.docxPath,
+            pdfPath: upload.pdfPath,
+            documentName: this.record.documentName,
+            idempotencyKey: `${this.record.editId}-${upload.docxSha256}`,
+            timeoutMs: this.settings.uploadTimeoutMs,
+          });
+          const next = await this.handle(upload, outcome, attempt);
+          if (next === 'stop') return;
+          attempt = next === 'next' ? 0 : attempt + 1;
+        }
+      } while (this.deliverAgain);
+    } finally {
+      this.delivering = false;
+      await this.queue.release();
+    }
+  }
+
+  private async handle(upload: QueuedUpload, outcome: UploadOutcome, attempt: number): Promise<'next' | 'again' | 'stop'> {
+    const at = new Date().toISOString();
+    switch (outcome.kind) {
+      case 'delivered': {
+        await this.queue.remove(upload);
+        this.status.lastUpload = {
+          at,
+          ok: true,
+          status: outcome.status,
+          message: outcome.body.message ?? 'uploaded',
+          wordS3Path: outcome.body.word_s3_path,
+          pdfS3Path: outcome.body.pdf_s3_path,
+        };
+        await this.saveStatus('uploaded');
+        this.log.tell(`Saved to Quire (${this.record.documentName}).`);
+        return 'next';
+      }
+      case 'retry': {
+        const delay = backoffDelayMs(attempt, { baseMs: this.settings.retryBaseMs, maxMs: this.settings.retryMaxMs });
+        this.status.lastUpload = { at, ok: false, status: outcome.status, message: `${outcome.message}; retrying` };
+        await this.saveStatus('waiting for the server');
+        this.log.tell(`Quire is not reachable (${outcome.message}); the save is kept and will be sent (retry in ${Math.ceil(delay / 1000)} s).`, 'warn');
+        await this.sleep(delay);
+        return 'again';
+      }
+      case 'rate-limited': {
+        const delay = Math.min(
+          outcome.retryAfterMs ?? backoffDelayMs(attempt, { baseMs: this.settings.retryBaseMs, maxMs: this.settings.retryMaxMs }),
+          this.settings.maxRetryAfterMs,
+        );
+        this.status.lastUpload = { at, ok: false, status: 429, message: `rate limited; retry in ${delay} ms` };
+        await this.saveStatus('rate limited');
+        this.log.warn('rate limited', { editId: this.record.editId, delayMs: delay });
+        await this.sleep(delay);
+        return 'again';
+      }
+      case 'session-over': {
+        await this.queue.clear();
+        this.status.lastUpload = { at, ok: false, status: outcome.status, message: outcome.message };
+        await this.end(`the server refused the session (${outcome.status}: ${outcome.message})`);
+        this.log.tell(
+          `This Word editing session is over (${outcome.message}). Changes are no longer sent; your copy stays at ${this.documentPath}. ` +
+            'Open the report in Quire again to continue.',
+          'error',
+        );
+        return 'stop';
+      }
+      case 'rejected': {
+        await this.queue.remove(upload);
+        this.status.lastUpload = { at, ok: false, status: outcome.status, message: outcome.message };
+        await this.end(`the server refused the file (${outcome.status}: ${outcome.message})`);
+        this.log.tell(`Quire refused the saved document: ${outcome.message}. Watching stopped; your copy stays at ${this.documentPath}.`, 'error');
+        return 'stop';
+      }
+    }
+  }
+
+  private async end(reason: string): Promise<void> {
+    this.record = { ...this.record, ended: { at: new Date().toISOString(), reason } };
+    await writeSessionRecord(this.paths, this.record);
+    await this.stop(reason);
+  }
+
+  private async expire(): Promise<void> {
+    const pending = await this.queue.size();
+    await this.end('the session token expired');
+    this.log.tell(
+      `The editing link has expired; changes are no longer sent${pending ? ` (${pending} version(s) not delivered)` : ''}. ` +
+        `Your copy stays at ${this.documentPath}.`,
+      'warn',
+    );
+  }
+
+  private async saveStatus(event: string): Promise<void> {
+    this.status.lastEvent = event;
+    await writeSessionStatus(this.paths, this.status).catch((error: Error) => this.log.warn('cannot write status', { error: error.message }));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const signal = this.stopping.signal;
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done);
+    });
+  }
+}
