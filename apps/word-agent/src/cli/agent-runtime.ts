@@ -26,7 +26,8 @@ export class AgentRuntime {
     return runner;
   }
 
-  async run(): Promise<void> {
+  /** Waits for every session; true when one of them is over for good (refused by the server, expired). */
+  async run(): Promise<boolean> {
     const stopAll = () => {
       this.log.info('signal received; stopping');
       for (const { runner } of this.runners) void runner.stop('agent stopped');
@@ -34,7 +35,8 @@ export class AgentRuntime {
     process.once('SIGINT', stopAll);
     process.once('SIGTERM', stopAll);
     try {
-      await Promise.all(this.runners.map(({ runner }) => runner.done));
+      const results = await Promise.all(this.runners.map(({ runner }) => runner.done));
+      return results.some((result) => result.ended);
     } finally {
       process.off('SIGINT', stopAll);
       process.off('SIGTERM', stopAll);

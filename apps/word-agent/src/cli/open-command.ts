@@ -10,7 +10,7 @@ import { SessionPaths, SessionRecord, claimSession, readSessionRecord, releaseSe
 import { AgentRuntime } from './agent-runtime';
 
 /**
- * `open <winword-uri>`: fetches the document (unless this PC already has this session's copy,
+ * `open <winword-uri>` (exit 0: stopped by the user; 3: the session is over): fetches the document (unless this PC already has this session's copy,
  * which may hold unsent edits), opens it in the user's word processor, then watches it until the
  * session ends.
  */
@@ -70,7 +70,7 @@ export async function openCommand(uri: string, settings: AgentSettings, log: Age
   await runtime.add(paths, record);
   if (settings.openDocument) await openWithDefaultProgram(documentPath);
   log.tell(`Watching ${documentPath}: each save is sent to Quire (${serverUrl}).`);
-  await runtime.run();
-  return 0;
+  // Exit code 3: the server ended the session or refused the document (the message was printed).
+  return (await runtime.run()) ? 3 : 0;
   }
 }

@@ -35,6 +35,5 @@ export async function resumeCommand(settings: AgentSettings, log: AgentLog): Pro
     log.tell('Nothing to resume.');
     return 0;
   }
-  await runtime.run();
-  return 0;
+  return (await runtime.run()) ? 3 : 0;
 }

@@ -32,6 +32,12 @@ desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Deskt
 print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     job = json.loads(line)
+    if job.get("quit"):
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+        break
     try:
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["in"]), "_blank", 0,
                                            (prop("Hidden", True), prop("ReadOnly", True)))

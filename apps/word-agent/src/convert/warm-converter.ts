@@ -25,6 +25,7 @@ export class WarmConverter implements PdfConverter {
   private replies: AsyncIterator<string> | undefined;
   private starting: Promise<void> | undefined;
   private nextId = 1;
+  private closing = false;
 
   constructor(
     private readonly sofficePath: string,
@@ -59,15 +60,18 @@ export class WarmConverter implements PdfConverter {
     });
   }
 
+  /** Asks LibreOffice to quit (it then removes its pipe and profile locks); kills it after 5 s. */
   async close(): Promise<void> {
-    const soffice = this.soffice;
-    this.stopProcesses();
+    const { soffice, bridge } = this;
+    this.closing = true;
+    if (bridge?.stdin?.writable) bridge.stdin.end(`${JSON.stringify({ quit: true })}\n`);
     if (soffice && soffice.exitCode === null && soffice.signalCode === null) {
       const exited = new Promise((resolve) => soffice.once('exit', resolve));
       const timer = setTimeout(() => killGroup(soffice, 'SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
     }
+    this.stopProcesses();
     await fs.rm(this.profileDir, { recursive: true, force: true });
   }
 
@@ -79,11 +83,14 @@ export class WarmConverter implements PdfConverter {
       profileArgument(this.profileDir),
       `--accept=pipe,name=${pipe};urp;StarOffice.ComponentContext`,
     ]);
-    this.soffice.once('exit', () => this.stopProcesses());
-    this.soffice.on('error', () => this.stopProcesses());
+    const onTrouble = () => {
+      if (!this.closing) this.stopProcesses();
+    };
+    this.soffice.once('exit', onTrouble);
+    this.soffice.on('error', onTrouble);
     this.bridge = spawnGroup(this.pythonPath, ['-c', UNO_BRIDGE_SCRIPT, pipe, String(Math.ceil(this.timeoutMs / 1000))]);
-    this.bridge.on('error', () => this.stopProcesses());
-    this.bridge.once('exit', () => this.stopProcesses());
+    this.bridge.on('error', onTrouble);
+    this.bridge.once('exit', onTrouble);
     this.replies = createInterface({ input: this.bridge.stdout! })[Symbol.asyncIterator]();
     let errors = '';
     this.bridge.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-1000)));

@@ -30,8 +30,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * prepared collapse into one more; the queue keeps at most one version behind the upload in flight.
  */
 export class SessionRunner {
-  readonly done: Promise<string>;
-  private resolveDone!: (reason: string) => void;
+  /** Resolves when the runner stops; `ended`: the session is over for good (server refusal, expiry). */
+  readonly done: Promise<{ reason: string; ended: boolean }>;
+  private resolveDone!: (result: { reason: string; ended: boolean }) => void;
   private readonly queue: UploadQueue;
   private readonly watcher: SaveWatcher;
   private readonly stopping = new AbortController();
@@ -75,7 +76,7 @@ export class SessionRunner {
     void this.deliver();
   }
 
-  async stop(reason: string): Promise<void> {
+  async stop(reason: string, ended = false): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
     this.watcher.stop();
@@ -83,7 +84,7 @@ export class SessionRunner {
     this.status.watching = false;
     await this.saveStatus(reason);
     this.log.info('session stopped', { editId: this.record.editId, reason });
-    this.resolveDone(reason);
+    this.resolveDone({ reason, ended });
   }
 
   private get stopped(): boolean {
@@ -230,7 +231,7 @@ export class SessionRunner {
   private async end(reason: string): Promise<void> {
     this.record = { ...this.record, ended: { at: new Date().toISOString(), reason } };
     await writeSessionRecord(this.paths, this.record);
-    await this.stop(reason);
+    await this.stop(reason, true);
   }
 
   private async expire(): Promise<void> {

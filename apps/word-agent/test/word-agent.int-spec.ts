@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from '@quire/testing';
+import { AGENT_MAIN, agentHome, AgentProcess, runAgent, sessionToken, wordStyleSave } from './support/agent-process';
+import { AgentRouteServer } from './support/agent-route-server';
+import { makeDocx } from './support/docx-fixture';
+
+const run = promisify(execFile);
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** The PDF's text and page count, read by poppler (a PDF it cannot read fails the test). */
+async function readPdf(pdf: Buffer, dir: string): Promise<{ text: string; pages: number }> {
+  const file = path.join(dir, `check-${Date.now()}.pdf`);
+  await writeFile(file, pdf);
+  const { stdout: text } = await run('pdftotext', [file, '-']);
+  const { stdout: info } = await run('pdfinfo', [file]);
+  return { text, pages: Number(/Pages:\s+(\d+)/.exec(info)?.[1]) };
+}
+
+describe('word-agent against a local agent route', () => {
+  let home: Awaited<ReturnType<typeof agentHome>>;
+  let templates: AgentRouteServer;
+  let templatePort: number;
+  const agents: AgentProcess[] = [];
+  const servers: AgentRouteServer[] = [];
+
+  beforeEach(async () => {
+    home = await agentHome();
+    templates = new AgentRouteServer('unused', makeDocx('Template from Quire'));
+    templatePort = await templates.listen();
+    servers.push(templates);
+  });
+
+  afterEach(async () => {
+    for (const agent of agents.splice(0)) await agent.stop();
+    for (const server of servers.splice(0)) await server.close();
+    await home.cleanup();
+  });
+
+  function link(token: string, editId: string, encoded = false): string {
+    const url = `http://127.0.0.1:${templatePort}/bucket/reports/report.docx?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AK%2F20261123&X-Amz-Signature=abc123`;
+    return encoded ? `winword://${token}%5E${editId}%5E${encodeURIComponent(url)}/` : `winword://${token}^${editId}^${url}`;
+  }
+
+  async function uploadServer(token: string, port?: number): Promise<{ server: AgentRouteServer; url: string; port: number }> {
+    const server = new AgentRouteServer(token, Buffer.alloc(0));
+    servers.push(server);
+    const bound = await server.listen(port);
+    return { server, url: `http://127.0.0.1:${bound}`, port: bound };
+  }
+
+  async function openSession(editId: string, token: string, serverUrl: string, env: Record<string, string> = {}, encoded = false) {
+    const agent = runAgent(['open', link(token, editId, encoded), '--no-open', '--server', serverUrl], { ...home.env, ...env });
+    agents.push(agent);
+    await waitFor(() => agent.output().includes('Watching'), { timeoutMs: 30_000, description: `agent to watch\n${agent.output()}` });
+    return { agent, document: path.join(home.env.QUIRE_AGENT_STATE_DIR, 'sessions', editId, 'report.docx') };
+  }
+
+  const sessionDir = (editId: string) => path.join(home.env.QUIRE_AGENT_STATE_DIR, 'sessions', editId);
+  const queued = async (editId: string) => (await readdir(path.join(sessionDir(editId), 'queue')).catch(() => [])).filter((n) => /^\d+$/.test(n)).length;
+  const status = async (editId: string) => JSON.parse(await readFile(path.join(sessionDir(editId), 'status.json'), 'utf8'));
+
+  it('sends each Word-style save exactly once, with a PDF LibreOffice made from it (warm converter)', async () => {
+    const token = sessionToken({ session_id: 's1' });
+    const { server, url } = await uploadServer(token);
+    const { agent, document } = await openSession('101', token, url, { QUIRE_AGENT_CONVERTER: 'warm' }, true);
+    expect(await readFile(document)).toEqual(templates.template);
+
+    const first = makeDocx('First save ALPHA');
+    await wordStyleSave(document, first);
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 60_000, description: `first upload\n${agent.output()}` });
+    const upload = server.delivered[0];
+    expect(upload).toMatchObject({ editId: '101', authorization: `Bearer ${token}`, externalEditHeader: 'true', docxType: DOCX_TYPE, pdfType: 'application/pdf' });
+    expect(upload.docx).toEqual(first);
+    expect(upload.docxName).toBe('report.docx');
+    expect(await readPdf(upload.pdf, home.dir)).toMatchObject({ pages: 1, text: expect.stringContaining('First save ALPHA') });
+
+    // A second save: one more upload and no other (a duplicate of the first would arrive in between).
+    const second = makeDocx('Second save BRAVO');
+    await wordStyleSave(document, second);
+    await waitFor(() => server.delivered.length === 2, { timeoutMs: 60_000, description: 'second upload' });
+    expect(server.attempts).toHaveLength(2);
+    expect(server.delivered[1].docx).toEqual(second);
+    expect((await readPdf(server.delivered[1].pdf, home.dir)).text).toContain('Second save BRAVO');
+    expect(server.delivered[0].idempotencyKey).not.toEqual(server.delivered[1].idempotencyKey);
+
+    const { stdout } = await run(process.execPath, [AGENT_MAIN, 'status', '--json'], {
+      env: { ...process.env, ...home.env },
+    });
+    const summary = JSON.parse(stdout).sessions[0];
+    expect(summary).toMatchObject({ editId: '101', queued: 0, watchedByPid: agent.child.pid, lastUpload: { ok: true, wordS3Path: 's3://b/w.docx' } });
+
+    const log = await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8');
+    expect(log).toContain('version queued');
+    expect(log).not.toContain(token);
+    expect(log).not.toContain('abc123');
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it('keeps a save made while the server is down on disk and delivers it once when the server is back', async () => {
+    const token = sessionToken({ session_id: 's2' });
+    const port = await freePort();
+    const { agent, document } = await openSession('102', token, `http://127.0.0.1:${port}`, { QUIRE_AGENT_CONVERTER: 'cold' });
+
+    const saved = makeDocx('Saved while offline');
+    await wordStyleSave(document, saved);
+    await waitFor(async () => (await queued('102')) === 1 && (await status('102')).lastUpload?.ok === false, {
+      timeoutMs: 60_000,
+      description: `queued while offline\n${agent.output()}`,
+    });
+    expect(agent.output()).toContain('not reachable');
+
+    const { server } = await uploadServer(token, port);
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 30_000, description: 'delivery after the server is back' });
+    await waitFor(async () => (await queued('102')) === 0 && (await status('102')).lastUpload?.ok === true, { timeoutMs: 10_000 });
+    expect(server.attempts).toHaveLength(1);
+    expect(server.delivered[0].docx).toEqual(saved);
+  });
+
+  it('waits for Retry-After when the server answers 429', async () => {
+    const token = sessionToken({ session_id: 's3' });
+    const { server, url } = await uploadServer(token);
+    server.reply = (_upload, attempt) =>
+      attempt === 0
+        ? { status: 429, headers: { 'retry-after': '2' }, body: { code: 429, message: 'Too many uploads', details: '' } }
+        : { status: 200, body: { message: 'ok' } };
+    const { document } = await openSession('103', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
+    await wordStyleSave(document, makeDocx('Rate limited save'));
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 60_000, description: 'upload after Retry-After' });
+    expect(server.attempts).toHaveLength(2);
+    // Backoff alone would retry within 800 ms here.
+    expect(server.attempts[1].at - server.attempts[0].at).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('stops watching and tells the user when the server ends the session (403)', async () => {
+    const token = sessionToken({ session_id: 's4' });
+    const { server, url } = await uploadServer(token);
+    server.reply = () => ({ status: 403, body: { code: 403, message: 'Session was taken over by Dr. Jones', details: '' } });
+    const { agent, document } = await openSession('104', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
+    await wordStyleSave(document, makeDocx('Too late'));
+    expect(await agent.exited).toBe(3);
+    expect(agent.output()).toContain('Session was taken over by Dr. Jones');
+    expect(server.attempts).toHaveLength(1);
+    const record = JSON.parse(await readFile(path.join(sessionDir('104'), 'session.json'), 'utf8'));
+    expect(record.ended.reason).toContain('403');
+    expect(await queued('104')).toBe(0);
+  });
+
+  it('prints the server message and stops when the file is refused (413)', async () => {
+    const token = sessionToken({ session_id: 's5' });
+    const { server, url } = await uploadServer(token);
+    server.reply = () => ({ status: 413, body: { code: 413, message: 'word_file is larger than 50 MB', details: '' } });
+    const { agent, document } = await openSession('105', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
+    await wordStyleSave(document, makeDocx('Big'));
+    expect(await agent.exited).toBe(3);
+    expect(agent.output()).toContain('word_file is larger than 50 MB');
+  });
+
+  it('delivers versions queued by a stopped agent after a restart (resume)', async () => {
+    const token = sessionToken({ session_id: 's6' });
+    const { server, url } = await uploadServer(token);
+    server.reply = () => ({ status: 503, body: { code: 503, message: 'Service unavailable', details: '' } });
+    const { agent, document } = await openSession('106', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
+    const saved = makeDocx('Saved before the restart');
+    await wordStyleSave(document, saved);
+    await waitFor(async () => (await queued('106')) === 1 && server.attempts.length >= 1, { timeoutMs: 60_000, description: 'queued' });
+    expect(await agent.stop()).toBe(0);
+    expect(await queued('106')).toBe(1);
+
+    server.reply = () => ({ status: 200, body: { message: 'ok' } });
+    const before = server.attempts.length;
+    const resumed = runAgent(['resume'], { ...home.env, QUIRE_AGENT_CONVERTER: 'cold' });
+    agents.push(resumed);
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 30_000, description: `delivery after resume\n${resumed.output()}` });
+    expect(server.attempts.length - before).toBe(1);
+    expect(server.delivered[0].docx).toEqual(saved);
+    await waitFor(async () => (await queued('106')) === 0, { timeoutMs: 10_000 });
+  });
+
+  it('rejects a malformed link and a missing server address with a clear message', async () => {
+    const bad = runAgent(['open', 'winword://only-one-part', '--no-open'], home.env);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('three parts');
+
+    const noServer = runAgent(['open', link(sessionToken({ session_id: 's7', iss: 'quire' }), '107'), '--no-open'], home.env);
+    expect(await noServer.exited).toBe(1);
+    expect(noServer.output()).toContain('QUIRE_SERVER_URL');
+  });
+});
