@@ -99,6 +99,38 @@ describe('word-agent against a local agent route', () => {
     expect(await agent.stop()).toBe(0);
   });
 
+  it('turns saves made during an upload into exactly one more upload, of the latest document', async () => {
+    const token = sessionToken({ session_id: 's8' });
+    const { server, url } = await uploadServer(token);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    server.reply = async (_upload, attempt) => {
+      if (attempt === 0) await held;
+      return { status: 200, body: { message: 'ok' } };
+    };
+    const { agent, document } = await openSession('108', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
+    await wordStyleSave(document, makeDocx('Version one'));
+    await waitFor(() => server.attempts.length === 1, { timeoutMs: 60_000, description: `first upload to start\n${agent.output()}` });
+
+    // Two saves while the first upload is in flight: both get queued, the second replaces the first.
+    await wordStyleSave(document, makeDocx('Version two'));
+    await waitFor(async () => (await queued('108')) === 2, { timeoutMs: 60_000, description: 'version two queued' });
+    const latest = makeDocx('Version three');
+    await wordStyleSave(document, latest);
+    await waitFor(
+      async () => {
+        const entries = (await readdir(path.join(sessionDir('108'), 'queue'))).filter((n) => /^\d+$/.test(n)).sort();
+        return entries.length === 2 && (await readFile(path.join(sessionDir('108'), 'queue', entries[1], 'report.docx'))).equals(latest);
+      },
+      { timeoutMs: 60_000, description: 'version three to replace version two' },
+    );
+    release();
+    await waitFor(() => server.delivered.length === 2, { timeoutMs: 30_000, description: 'the one more upload' });
+    await waitFor(async () => (await queued('108')) === 0, { timeoutMs: 10_000 });
+    expect(server.attempts).toHaveLength(2);
+    expect(server.delivered[1].docx).toEqual(latest);
+  });
+
   it('keeps a save made while the server is down on disk and delivers it once when the server is back', async () => {
     const token = sessionToken({ session_id: 's2' });
     const port = await freePort();
@@ -177,6 +209,12 @@ describe('word-agent against a local agent route', () => {
     expect(server.attempts.length - before).toBe(1);
     expect(server.delivered[0].docx).toEqual(saved);
     await waitFor(async () => (await queued('106')) === 0, { timeoutMs: 10_000 });
+    expect(await resumed.stop()).toBe(0);
+
+    // Opening the same link again keeps the local copy (it may hold edits) instead of the template.
+    const again = await openSession('106', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
+    expect(again.agent.output()).toContain('Using the copy already on this computer');
+    expect(await readFile(again.document)).toEqual(saved);
   });
 
   it('rejects a malformed link and a missing server address with a clear message', async () => {

@@ -34,9 +34,9 @@ const ok = (): Reply => ({
  * thing under test; `reply` decides each answer.
  */
 export class AgentRouteServer {
-  /** Every well-formed upload attempt, in arrival order, with the status it was answered. */
+  /** Every well-formed upload attempt, in arrival order, with the status it was answered (0: not yet). */
   readonly attempts: (ReceivedUpload & { status: number })[] = [];
-  reply: (upload: ReceivedUpload, attempt: number) => Reply = ok;
+  reply: (upload: ReceivedUpload, attempt: number) => Reply | Promise<Reply> = ok;
   private server: Server | undefined;
 
   constructor(
@@ -109,8 +109,10 @@ export class AgentRouteServer {
       pdfType: pdf.type,
       at: Date.now(),
     };
-    const reply = this.reply(upload, this.attempts.length);
-    this.attempts.push({ ...upload, status: reply.status });
+    const attempt = { ...upload, status: 0 };
+    this.attempts.push(attempt);
+    const reply = await this.reply(upload, this.attempts.length - 1);
+    attempt.status = reply.status;
     send(reply);
   }
 }
