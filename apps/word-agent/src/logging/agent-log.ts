@@ -1,8 +1,19 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { redact } from './redact';
 
 type Level = 'info' | 'warn' | 'error';
+
+const MAX_LOG_BYTES = 5 * 1024 * 1024;
+
+/** Keeps the log bounded: past 5 MB at start, the old file becomes agent.log.1 (one generation). */
+function rotateIfLarge(file: string): void {
+  try {
+    if (statSync(file).size > MAX_LOG_BYTES) renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet
+  }
+}
 
 /**
  * The agent's log: one line per event in `<state>/agent.log`, every line redacted. `tell` also
@@ -18,8 +29,10 @@ export class AgentLog {
       err: (line) => process.stderr.write(`${line}\n`),
     },
   ) {
-    mkdirSync(stateDir, { recursive: true });
+    // The state folder holds session tokens: only this user may read it.
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.file = path.join(stateDir, 'agent.log');
+    rotateIfLarge(this.file);
   }
 
   info(message: string, fields?: Record<string, unknown>): void {
