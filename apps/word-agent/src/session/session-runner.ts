@@ -102,7 +102,10 @@ export class SessionRunner {
       do {
         this.prepareAgain = false;
         if (this.stopped) return;
-        await this.prepareVersion().catch((error: Error) => this.log.tell(`Could not prepare the saved document: ${error.message}`, 'error'));
+        await this.prepareVersion().catch((error: Error) => {
+          // Stopping kills a conversion in progress: that is not the user's problem.
+          if (!this.stopped) this.log.tell(`Could not prepare the saved document: ${error.message}`, 'error');
+        });
       } while (this.prepareAgain);
     } finally {
       this.preparing = false;
@@ -159,7 +162,11 @@ export class SessionRunner {
             documentName: this.record.documentName,
             idempotencyKey: `${this.record.editId}-${upload.docxSha256}`,
             timeoutMs: this.settings.uploadTimeoutMs,
+            // Stopping aborts an upload in flight; the version stays queued for the next start.
+            signal: this.stopping.signal,
           });
+          // An upload aborted by stopping is not an outage to report; a delivered one is still recorded.
+          if (this.stopped && outcome.kind !== 'delivered') return;
           const next = await this.handle(upload, outcome, attempt);
           if (next === 'stop') return;
           attempt = next === 'next' ? 0 : attempt + 1;

@@ -13,6 +13,7 @@ export interface UploadRequest {
   /** Same value for every attempt of one version: lets the server drop a duplicate after a lost answer. */
   idempotencyKey: string;
   timeoutMs: number;
+  signal?: AbortSignal;
 }
 
 /** What the server said, reduced to what the agent does next. */
@@ -64,7 +65,7 @@ export async function uploadVersion(request: UploadRequest): Promise<UploadOutco
         'Idempotency-Key': request.idempotencyKey,
       },
       body: form,
-      signal: AbortSignal.timeout(request.timeoutMs),
+      signal: request.signal ? AbortSignal.any([AbortSignal.timeout(request.timeoutMs), request.signal]) : AbortSignal.timeout(request.timeoutMs),
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
