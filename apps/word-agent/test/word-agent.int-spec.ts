@@ -217,10 +217,35 @@ describe('word-agent against a local agent route', () => {
     expect(await readFile(again.document)).toEqual(saved);
   });
 
-  it('rejects a malformed link and a missing server address with a clear message', async () => {
+  it('register stores the server and the winword handler; open then needs no --server, and a second open does not watch twice', async () => {
+    const token = sessionToken({ session_id: 's9' });
+    const { url } = await uploadServer(token);
+    const env = { ...home.env, XDG_DATA_HOME: path.join(home.dir, 'share') };
+    const register = runAgent(['register', '--server', `${url}/`], env);
+    expect(await register.exited).toBe(0);
+    const desktop = await readFile(path.join(home.dir, 'share', 'applications', 'quire-word-agent.desktop'), 'utf8');
+    expect(desktop).toContain('MimeType=x-scheme-handler/winword;');
+    expect(desktop).toMatch(/^Exec=".+" ".+main\.js" open %u$/m);
+    expect(JSON.parse(await readFile(home.env.QUIRE_AGENT_CONFIG, 'utf8'))).toEqual({ serverUrl: url });
+
+    const first = runAgent(['open', link(token, '109'), '--no-open'], { ...env, QUIRE_AGENT_CONVERTER: 'cold' });
+    agents.push(first);
+    await waitFor(() => first.output().includes(`Watching`), { timeoutMs: 30_000, description: `agent to watch\n${first.output()}` });
+    expect(first.output()).toContain(`(${url})`);
+    const second = runAgent(['open', link(token, '109'), '--no-open'], env);
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain(`already being watched (agent pid ${first.child.pid})`);
+    expect(first.child.exitCode).toBeNull();
+  });
+
+  it('rejects a malformed link, an expired one and a missing server address with a clear message', async () => {
     const bad = runAgent(['open', 'winword://only-one-part', '--no-open'], home.env);
     expect(await bad.exited).toBe(2);
     expect(bad.output()).toContain('three parts');
+
+    const expired = runAgent(['open', link(sessionToken({ session_id: 's10', exp: Math.floor(Date.now() / 1000) - 60 }), '110'), '--no-open', '--server', 'http://127.0.0.1:9'], home.env);
+    expect(await expired.exited).toBe(1);
+    expect(expired.output()).toContain('expired');
 
     const noServer = runAgent(['open', link(sessionToken({ session_id: 's7', iss: 'quire' }), '107'), '--no-open'], home.env);
     expect(await noServer.exited).toBe(1);

@@ -28,7 +28,9 @@ export async function openCommand(uri: string, settings: AgentSettings, log: Age
   const existing = await readSessionRecord(paths);
   if (!claim.claimed) {
     log.tell(`This report is already being watched (agent pid ${claim.ownerPid}); opening it again.`);
-    if (existing && settings.openDocument) await openWithDefaultProgram(paths.document(existing.documentName));
+    if (existing && settings.openDocument) {
+      await openWithDefaultProgram(paths.document(existing.documentName)).catch((error: Error) => log.tell(error.message, 'warn'));
+    }
     return 0;
   }
 
@@ -68,7 +70,12 @@ export async function openCommand(uri: string, settings: AgentSettings, log: Age
 
   const runtime = new AgentRuntime(settings, log);
   await runtime.add(paths, record);
-  if (settings.openDocument) await openWithDefaultProgram(documentPath);
+  if (settings.openDocument) {
+    // No opener (a bare Linux, a broken file association) must not stop the watching.
+    await openWithDefaultProgram(documentPath).catch((error: Error) =>
+      log.tell(`${error.message}. Open ${documentPath} in Word yourself; saves are still sent.`, 'warn'),
+    );
+  }
   log.tell(`Watching ${documentPath}: each save is sent to Quire (${serverUrl}).`);
   // Exit code 3: the server ended the session or refused the document (the message was printed).
   return (await runtime.run()) ? 3 : 0;

@@ -90,7 +90,12 @@ export async function applyRegisterPlan(plan: RegisterPlan): Promise<string[]> {
     try {
       await run(command, args, { env: childEnv() });
     } catch (error) {
-      warnings.push(`${command} failed: ${(error as Error).message.split('\n')[0]}`);
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      warnings.push(
+        missing
+          ? `${command} is not installed (package xdg-utils / desktop-file-utils)${command === 'xdg-mime' ? `: run \`${[command, ...args].join(' ')}\` once it is` : ''}`
+          : `${command} failed: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
   }
   return warnings;
