@@ -26,7 +26,7 @@ export class ColdConverter implements PdfConverter {
     const outDir = await fs.mkdtemp(path.join(path.dirname(pdfPath), '.convert-'));
     try {
       const args = [...HEADLESS_FLAGS, profileArgument(this.profileDir), '--convert-to', 'pdf:writer_pdf_Export', '--outdir', outDir, docxPath];
-      const child = spawnGroup(this.sofficePath, args);
+      const child = spawnGroup(this.sofficePath, args, outDir);
       let output = '';
       child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));
       child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));

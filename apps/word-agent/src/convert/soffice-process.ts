@@ -9,9 +9,14 @@ export function profileArgument(profileDir: string): string {
 
 export const HEADLESS_FLAGS = ['--headless', '--invisible', '--nologo', '--norestore', '--nolockcheck', '--nodefault'];
 
-export function spawnGroup(command: string, args: string[]): ChildProcess {
+/**
+ * `tempDir`: LibreOffice's TMPDIR, a folder the agent removes afterwards (a killed LibreOffice
+ * leaves its `lu*.tmp` folders behind).
+ */
+export function spawnGroup(command: string, args: string[], tempDir?: string): ChildProcess {
+  const env = tempDir ? { ...childEnv(), TMPDIR: tempDir, TMP: tempDir, TEMP: tempDir } : childEnv();
   // Own process group (not on Windows): a timeout kills soffice.bin too, not only the wrapper.
-  return spawn(command, args, { env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  return spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
 }
 
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {

@@ -73,16 +73,21 @@ export class WarmConverter implements PdfConverter {
     }
     this.stopProcesses();
     await fs.rm(this.profileDir, { recursive: true, force: true });
+    await fs.rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  private get tempDir(): string {
+    return `${this.profileDir}-tmp`;
   }
 
   private async startNow(): Promise<void> {
     const pipe = `quire-word-agent-${process.pid}-${Date.now()}`;
-    await fs.mkdir(this.profileDir, { recursive: true });
+    await fs.mkdir(this.tempDir, { recursive: true });
     this.soffice = spawnGroup(this.sofficePath, [
       ...HEADLESS_FLAGS,
       profileArgument(this.profileDir),
       `--accept=pipe,name=${pipe};urp;StarOffice.ComponentContext`,
-    ]);
+    ], this.tempDir);
     const onTrouble = () => {
       if (!this.closing) this.stopProcesses();
     };
