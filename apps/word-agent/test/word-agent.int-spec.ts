@@ -247,6 +247,12 @@ describe('word-agent against a local agent route', () => {
     expect(await expired.exited).toBe(1);
     expect(expired.output()).toContain('expired');
 
+    // A presigned URL the store refuses (expired signature): nothing to watch, say why.
+    const unsigned = `winword://${sessionToken({ session_id: 's11' })}^111^http://127.0.0.1:${templatePort}/bucket/reports/report.docx`;
+    const refused = runAgent(['open', unsigned, '--no-open', '--server', 'http://127.0.0.1:9'], home.env);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('HTTP 403');
+
     const noServer = runAgent(['open', link(sessionToken({ session_id: 's7', iss: 'quire' }), '107'), '--no-open'], home.env);
     expect(await noServer.exited).toBe(1);
     expect(noServer.output()).toContain('QUIRE_SERVER_URL');
