@@ -1,18 +1,18 @@
 import { promises as fs } from 'node:fs';
 import { AgentSettings } from '../config/agent-config';
-import { parseWinwordUri } from '../launch/winword-uri';
+import { parseWinwordUri, WinwordLaunch } from '../launch/winword-uri';
 import { readTokenClaims, resolveServerUrl, SessionTokenError } from '../launch/session-token';
 import { AgentLog } from '../logging/agent-log';
 import { documentNameFor, downloadDocument } from '../session/download-document';
 import { openWithDefaultProgram } from '../session/open-document';
-import { sha256File } from '../session/session-runner';
+import { sha256File } from '../state/file-hash';
 import { SessionPaths, SessionRecord, claimSession, readSessionRecord, releaseSession, writeSessionRecord } from '../state/session-store';
 import { AgentRuntime } from './agent-runtime';
 
 /**
- * `open <winword-uri>` (exit 0: stopped by the user; 3: the session is over): fetches the document (unless this PC already has this session's copy,
- * which may hold unsent edits), opens it in the user's word processor, then watches it until the
- * session ends.
+ * `open <winword-uri>`: fetches the document, opens it in the user's word processor, then watches
+ * it until the session ends. Exit 0: stopped by the user; 3: the server ended the session or
+ * refused the document (the message was printed).
  */
 export async function openCommand(uri: string, settings: AgentSettings, log: AgentLog): Promise<number> {
   const launch = parseWinwordUri(uri);
@@ -27,20 +27,36 @@ export async function openCommand(uri: string, settings: AgentSettings, log: Age
   const claim = await claimSession(paths);
   const existing = await readSessionRecord(paths);
   if (!claim.claimed) {
+    // The browser may launch the same link twice: the live agent keeps the session.
     log.tell(`This report is already being watched (agent pid ${claim.ownerPid}); opening it again.`);
-    if (existing && settings.openDocument) {
-      await openWithDefaultProgram(paths.document(existing.documentName)).catch((error: Error) => log.tell(error.message, 'warn'));
-    }
+    if (existing) await openDocument(paths.document(existing.documentName), settings, log);
     return 0;
   }
-
   try {
-    return await watchSession();
+    const record = await prepareSession(launch, { serverUrl, expiresAt }, paths, existing, settings, log);
+    const runtime = new AgentRuntime(settings, log);
+    await runtime.add(paths, record);
+    const documentPath = paths.document(record.documentName);
+    await openDocument(documentPath, settings, log);
+    log.tell(`Watching ${documentPath}: each save is sent to Quire (${serverUrl}).`);
+    return (await runtime.run()) ? 3 : 0;
   } finally {
     await releaseSession(paths);
   }
+}
 
-  async function watchSession(): Promise<number> {
+/**
+ * Downloads the document unless this PC already has this session's copy (it may hold edits not
+ * yet sent), and records the session with the link's token (a new link brings a fresh one).
+ */
+async function prepareSession(
+  launch: WinwordLaunch,
+  server: { serverUrl: string; expiresAt?: number },
+  paths: SessionPaths,
+  existing: SessionRecord | undefined,
+  settings: AgentSettings,
+  log: AgentLog,
+): Promise<SessionRecord> {
   const documentName = existing?.documentName ?? documentNameFor(launch.documentUrl, launch.editId);
   const documentPath = paths.document(documentName);
   let lastQueuedSha256 = existing?.lastQueuedSha256;
@@ -48,36 +64,31 @@ export async function openCommand(uri: string, settings: AgentSettings, log: Age
     () => true,
     () => false,
   );
-  if (!haveCopy) {
+  if (haveCopy) {
+    log.tell(`Using the copy already on this computer: ${documentPath}`);
+  } else {
     log.info('downloading document', { editId: launch.editId, url: launch.documentUrl });
     await downloadDocument(launch.documentUrl, documentPath, settings.uploadTimeoutMs);
+    // The template as downloaded is not a version to upload.
     lastQueuedSha256 = await sha256File(documentPath);
-  } else {
-    log.tell(`Using the copy already on this computer: ${documentPath}`);
   }
-
-  // A new link for the same edit session brings a fresh token: take it and watch again.
   const record: SessionRecord = {
     editId: launch.editId,
     token: launch.token,
-    serverUrl,
+    serverUrl: server.serverUrl,
     documentName,
-    expiresAt,
+    expiresAt: server.expiresAt,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
     lastQueuedSha256,
   };
   await writeSessionRecord(paths, record);
+  return record;
+}
 
-  const runtime = new AgentRuntime(settings, log);
-  await runtime.add(paths, record);
-  if (settings.openDocument) {
-    // No opener (a bare Linux, a broken file association) must not stop the watching.
-    await openWithDefaultProgram(documentPath).catch((error: Error) =>
-      log.tell(`${error.message}. Open ${documentPath} in Word yourself; saves are still sent.`, 'warn'),
-    );
-  }
-  log.tell(`Watching ${documentPath}: each save is sent to Quire (${serverUrl}).`);
-  // Exit code 3: the server ended the session or refused the document (the message was printed).
-  return (await runtime.run()) ? 3 : 0;
-  }
+/** No opener (a bare Linux, a broken file association) must not stop the watching. */
+async function openDocument(documentPath: string, settings: AgentSettings, log: AgentLog): Promise<void> {
+  if (!settings.openDocument) return;
+  await openWithDefaultProgram(documentPath).catch((error: Error) =>
+    log.tell(`${error.message}. Open ${documentPath} in Word yourself; saves are still sent.`, 'warn'),
+  );
 }

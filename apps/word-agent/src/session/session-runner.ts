@@ -1,25 +1,16 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { AgentSettings } from '../config/agent-config';
 import { PdfConverter } from '../convert/pdf-converter';
 import { isCompleteDocx } from '../docx/docx-check';
 import { AgentLog } from '../logging/agent-log';
 import { copyFileDurably } from '../state/durable-file';
+import { sha256File } from '../state/file-hash';
 import { SessionPaths, SessionRecord, SessionStatus, writeSessionRecord, writeSessionStatus } from '../state/session-store';
 import { backoffDelayMs } from '../upload/backoff';
 import { UploadOutcome, uploadVersion } from '../upload/upload-client';
 import { QueuedUpload, UploadQueue } from '../upload/upload-queue';
 import { SaveWatcher } from '../watch/save-watcher';
-
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
-}
+import { CoalescedTask } from '../tasks/coalesced-task';
 
 /** Longest single timer (setTimeout overflows past 2^31 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -36,10 +27,8 @@ export class SessionRunner {
   private readonly queue: UploadQueue;
   private readonly watcher: SaveWatcher;
   private readonly stopping = new AbortController();
-  private preparing = false;
-  private prepareAgain = false;
-  private delivering = false;
-  private deliverAgain = false;
+  private readonly preparation: CoalescedTask;
+  private readonly delivery: CoalescedTask;
   private expiryTimer: NodeJS.Timeout | undefined;
   private status: SessionStatus;
 
@@ -52,7 +41,16 @@ export class SessionRunner {
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.queue = new UploadQueue(paths.queue);
-    this.watcher = new SaveWatcher(this.documentPath, settings, () => void this.prepareVersions());
+    this.preparation = new CoalescedTask(
+      () => this.prepareVersion(),
+      // Stopping kills a conversion in progress: that is not the user's problem.
+      (error) => this.stopped || this.log.tell(`Could not prepare the saved document: ${error.message}`, 'error'),
+    );
+    this.delivery = new CoalescedTask(
+      () => this.deliverQueue(),
+      (error) => this.log.error('delivery failed', { error: error.message }),
+    );
+    this.watcher = new SaveWatcher(this.documentPath, settings, () => void this.preparation.kick());
     this.status = { watching: false };
   }
 
@@ -72,8 +70,8 @@ export class SessionRunner {
     }
     this.log.info('session started', { editId: this.record.editId, document: this.documentPath });
     // Changes saved while no agent was running, and versions queued before a restart.
-    void this.prepareVersions();
-    void this.deliver();
+    void this.preparation.kick();
+    void this.delivery.kick();
   }
 
   async stop(reason: string, ended = false): Promise<void> {
@@ -91,28 +89,9 @@ export class SessionRunner {
     return this.stopping.signal.aborted;
   }
 
-  /** Coalesces: saves during a preparation cause exactly one more preparation after it. */
-  private async prepareVersions(): Promise<void> {
-    if (this.preparing) {
-      this.prepareAgain = true;
-      return;
-    }
-    this.preparing = true;
-    try {
-      do {
-        this.prepareAgain = false;
-        if (this.stopped) return;
-        await this.prepareVersion().catch((error: Error) => {
-          // Stopping kills a conversion in progress: that is not the user's problem.
-          if (!this.stopped) this.log.tell(`Could not prepare the saved document: ${error.message}`, 'error');
-        });
-      } while (this.prepareAgain);
-    } finally {
-      this.preparing = false;
-    }
-  }
-
+  /** Turns the document as saved into a queued version (copy, checks, PDF). */
   private async prepareVersion(): Promise<void> {
+    if (this.stopped) return;
     const incoming = await this.queue.incoming();
     let committed = false;
     try {
@@ -135,45 +114,36 @@ export class SessionRunner {
     } finally {
       if (!committed) await this.queue.discard(incoming);
     }
-    void this.deliver();
+    void this.delivery.kick();
   }
 
-  /** Sends queued versions oldest first; one runs at a time, a kick during it runs it once more. */
-  private async deliver(): Promise<void> {
-    if (this.delivering) {
-      this.deliverAgain = true;
-      return;
-    }
-    this.delivering = true;
+  /** Sends queued versions oldest first, retrying the head until it is settled one way or another. */
+  private async deliverQueue(): Promise<void> {
+    let attempt = 0;
     try {
-      do {
-        this.deliverAgain = false;
-        let attempt = 0;
-        for (;;) {
-          if (this.stopped) return;
-          const upload = await this.queue.takeNext();
-          if (!upload) break;
-          const outcome = await uploadVersion({
-            serverUrl: this.record.serverUrl,
-            editId: this.record.editId,
-            token: this.record.token,
-            docxPath: upload.docxPath,
-            pdfPath: upload.pdfPath,
-            documentName: this.record.documentName,
-            idempotencyKey: `${this.record.editId}-${upload.docxSha256}`,
-            timeoutMs: this.settings.uploadTimeoutMs,
-            // Stopping aborts an upload in flight; the version stays queued for the next start.
-            signal: this.stopping.signal,
-          });
-          // An upload aborted by stopping is not an outage to report; a delivered one is still recorded.
-          if (this.stopped && outcome.kind !== 'delivered') return;
-          const next = await this.handle(upload, outcome, attempt);
-          if (next === 'stop') return;
-          attempt = next === 'next' ? 0 : attempt + 1;
-        }
-      } while (this.deliverAgain);
+      for (;;) {
+        if (this.stopped) return;
+        const upload = await this.queue.takeNext();
+        if (!upload) return;
+        const outcome = await uploadVersion({
+          serverUrl: this.record.serverUrl,
+          editId: this.record.editId,
+          token: this.record.token,
+          docxPath: upload.docxPath,
+          pdfPath: upload.pdfPath,
+          documentName: this.record.documentName,
+          idempotencyKey: `${this.record.editId}-${upload.docxSha256}`,
+          timeoutMs: this.settings.uploadTimeoutMs,
+          // Stopping aborts an upload in flight; the version stays queued for the next start.
+          signal: this.stopping.signal,
+        });
+        // An upload aborted by stopping is not an outage to report; a delivered one is still recorded.
+        if (this.stopped && outcome.kind !== 'delivered') return;
+        const next = await this.handle(upload, outcome, attempt);
+        if (next === 'stop') return;
+        attempt = next === 'next' ? 0 : attempt + 1;
+      }
     } finally {
-      this.delivering = false;
       await this.queue.release();
     }
   }

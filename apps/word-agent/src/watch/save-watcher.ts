@@ -1,5 +1,6 @@
 import { FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
+import { CoalescedTask } from '../tasks/coalesced-task';
 import { Debouncer } from './debouncer';
 import { FileSignature, fileSignature, sameSignature, waitUntilStable } from './stable-file';
 
@@ -21,8 +22,7 @@ export class SaveWatcher {
   private poll: NodeJS.Timeout | undefined;
   private readonly debouncer: Debouncer;
   private lastSeen: FileSignature | undefined;
-  private examining = false;
-  private examineAgain = false;
+  private readonly examination: CoalescedTask;
   private stopped = false;
 
   constructor(
@@ -30,7 +30,11 @@ export class SaveWatcher {
     private readonly options: SaveWatcherOptions,
     private readonly onSettled: () => void,
   ) {
-    this.debouncer = new Debouncer(options.debounceMs, () => void this.examine());
+    this.examination = new CoalescedTask(
+      () => this.examine(),
+      () => undefined, // examine() only stats files; a failure just waits for the next event
+    );
+    this.debouncer = new Debouncer(options.debounceMs, () => void this.examination.kick());
   }
 
   async start(): Promise<void> {
@@ -58,27 +62,15 @@ export class SaveWatcher {
   }
 
   private async examine(): Promise<void> {
-    if (this.examining) {
-      this.examineAgain = true;
-      return;
-    }
-    this.examining = true;
-    try {
-      do {
-        this.examineAgain = false;
-        const settled = await waitUntilStable(() => fileSignature(this.file), {
-          stableMs: this.options.stableMs,
-          pollMs: Math.max(20, Math.round(this.options.stableMs / 5)),
-          timeoutMs: 60_000,
-        });
-        if (this.stopped) return;
-        if (settled && !sameSignature(settled, this.lastSeen)) {
-          this.lastSeen = settled;
-          this.onSettled();
-        }
-      } while (this.examineAgain && !this.stopped);
-    } finally {
-      this.examining = false;
+    const settled = await waitUntilStable(() => fileSignature(this.file), {
+      stableMs: this.options.stableMs,
+      pollMs: Math.max(20, Math.round(this.options.stableMs / 5)),
+      timeoutMs: 60_000,
+    });
+    if (this.stopped) return;
+    if (settled && !sameSignature(settled, this.lastSeen)) {
+      this.lastSeen = settled;
+      this.onSettled();
     }
   }
 }
