@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AgentFlags, ConfigError, dataHome, loadSettings } from '../config/agent-config';
+import { AgentFlags, ConfigError, loadSettings, xdgHomes } from '../config/agent-config';
 import { writeJsonDurably, readJson } from '../state/durable-file';
 import { LaunchLinkError } from '../launch/winword-uri';
 import { SessionTokenError } from '../launch/session-token';
@@ -69,7 +69,7 @@ export async function runCli(argv: string[], scriptPath: string): Promise<number
   let log: AgentLog | undefined;
   try {
     const settings = loadSettings(flags);
-    log = new AgentLog(settings.stateDir);
+    log = new AgentLog(settings.stateDir, settings.notify);
     switch (command) {
       case 'open':
         if (rest.length !== 1) throw new LaunchLinkError('open takes one argument: the winword:// link');
@@ -80,7 +80,7 @@ export async function runCli(argv: string[], scriptPath: string): Promise<number
       case 'status':
         return await statusCommand(settings, !!values.json, (line) => process.stdout.write(`${line}\n`));
       case 'register': {
-        const plan = registerPlan({ node: process.execPath, script: realpathSync(scriptPath) }, process.platform, undefined, dataHome());
+        const plan = registerPlan({ node: process.execPath, script: realpathSync(scriptPath) }, process.platform, undefined, xdgHomes());
         if (values['dry-run']) {
           for (const file of plan.files) process.stdout.write(`# would write ${file.path}\n${file.content}\n`);
           for (const cmd of plan.commands) process.stdout.write(`# would run: ${cmd.join(' ')}\n`);

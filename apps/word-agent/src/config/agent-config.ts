@@ -27,6 +27,8 @@ export interface AgentSettings {
   /** Longest Retry-After the agent honours as given (longer: capped). */
   maxRetryAfterMs: number;
   openDocument: boolean;
+  /** Desktop notifications for messages the user must act on. */
+  notify: boolean;
 }
 
 export interface AgentFlags {
@@ -128,6 +130,7 @@ export function loadSettings(flags: AgentFlags = {}, env: Env = process.env, pla
     retryMaxMs: positiveInt('QUIRE_AGENT_RETRY_MAX_MS', env.QUIRE_AGENT_RETRY_MAX_MS, 60_000),
     maxRetryAfterMs: positiveInt('QUIRE_AGENT_MAX_RETRY_AFTER_MS', env.QUIRE_AGENT_MAX_RETRY_AFTER_MS, 600_000),
     openDocument: !flags.noOpen,
+    notify: !['0', 'false', 'no'].includes((env.QUIRE_AGENT_NOTIFY ?? '').toLowerCase()),
   };
 }
 
@@ -136,7 +139,7 @@ export function childEnv(): NodeJS.ProcessEnv {
   return process.env;
 }
 
-/** Where per-user .desktop files go (XDG_DATA_HOME or ~/.local/share). */
-export function dataHome(env: Env = process.env): string {
-  return env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share');
+/** XDG base folders for per-user .desktop files (unset: the spec's defaults under the home folder). */
+export function xdgHomes(env: Env = process.env): { dataHome?: string; configHome?: string } {
+  return { dataHome: env.XDG_DATA_HOME || undefined, configHome: env.XDG_CONFIG_HOME || undefined };
 }

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { notifyDesktop } from './desktop-notifier';
 import { redact } from './redact';
 
 type Level = 'info' | 'warn' | 'error';
@@ -24,6 +25,7 @@ export class AgentLog {
 
   constructor(
     stateDir: string,
+    private readonly notify: boolean = false,
     private readonly console: { out: (line: string) => void; err: (line: string) => void } = {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
@@ -53,6 +55,12 @@ export class AgentLog {
     if (level === 'info') this.console.out(line);
     else this.console.err(line);
     this.write(level, message);
+  }
+
+  /** Something the user must act on (the session is over, a file was refused): also a desktop notification. */
+  alert(message: string): void {
+    this.tell(message, 'error');
+    if (this.notify) notifyDesktop('Quire Word agent', redact(message));
   }
 
   private write(level: Level, message: string, fields?: Record<string, unknown>): void {

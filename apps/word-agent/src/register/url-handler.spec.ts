@@ -9,6 +9,8 @@ describe('winword:// handler registration', () => {
     expect(plan.files[0].content).toContain('MimeType=x-scheme-handler/winword;');
     expect(plan.files[0].content).toContain('Exec="/usr/bin/node" "/opt/quire agent/main.js" open %u');
     expect(plan.commands[0]).toEqual(['xdg-mime', 'default', 'quire-word-agent.desktop', 'x-scheme-handler/winword']);
+    expect(plan.files[1].path).toBe('/home/d/.config/autostart/quire-word-agent-resume.desktop');
+    expect(plan.files[1].content).toContain('Exec="/usr/bin/node" "/opt/quire agent/main.js" resume');
     expect(linuxDesktopEntry(command)).toMatch(/^\[Desktop Entry\]/);
   });
 
@@ -16,6 +18,7 @@ describe('winword:// handler registration', () => {
     const reg = windowsRegFile({ node: 'C:\\Program Files\\nodejs\\node.exe', script: 'C:\\agent\\main.js' });
     expect(reg).toContain('[HKEY_CURRENT_USER\\Software\\Classes\\winword\\shell\\open\\command]');
     expect(reg).toContain('@="\\"C:\\\\Program Files\\\\nodejs\\\\node.exe\\" \\"C:\\\\agent\\\\main.js\\" open \\"%1\\""');
+    expect(reg).toContain('"QuireWordAgentResume"="\\"C:\\\\Program Files\\\\nodejs\\\\node.exe\\" \\"C:\\\\agent\\\\main.js\\" resume"');
     expect(registerPlan(command, 'win32').files).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { childEnv } from '../config/agent-config';
 
 export const DESKTOP_FILE_NAME = 'quire-word-agent.desktop';
+export const AUTOSTART_FILE_NAME = 'quire-word-agent-resume.desktop';
 
 /** The command line the OS runs for a winword:// link (absolute node + agent script). */
 export interface AgentCommand {
@@ -29,7 +30,21 @@ export function linuxDesktopEntry(command: AgentCommand): string {
   ].join('\n');
 }
 
-/** A .reg file for the current user (HKCU: no administrator rights needed). */
+/** Runs `resume` at login: versions queued when the PC was shut down are sent. */
+export function linuxAutostartEntry(command: AgentCommand): string {
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=Quire Word agent (resume)',
+    `Exec=${quoteDesktop(command.node)} ${quoteDesktop(command.script)} resume`,
+    'NoDisplay=true',
+    'Terminal=false',
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n');
+}
+
+/** A .reg file for the current user (HKCU: no administrator rights needed); also runs `resume` at login. */
 export function windowsRegFile(command: AgentCommand): string {
   const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const line = `"${command.node}" "${command.script}" open "%1"`;
@@ -43,6 +58,9 @@ export function windowsRegFile(command: AgentCommand): string {
     '[HKEY_CURRENT_USER\\Software\\Classes\\winword\\shell\\open\\command]',
     `@="${escape(line)}"`,
     '',
+    '[HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run]',
+    `"QuireWordAgentResume"="${escape(`"${command.node}" "${command.script}" resume`)}"`,
+    '',
   ].join('\r\n');
 }
 
@@ -52,7 +70,12 @@ export interface RegisterPlan {
   notes: string[];
 }
 
-export function registerPlan(command: AgentCommand, platform = process.platform, home = os.homedir(), dataHome?: string): RegisterPlan {
+export function registerPlan(
+  command: AgentCommand,
+  platform = process.platform,
+  home = os.homedir(),
+  xdg: { dataHome?: string; configHome?: string } = {},
+): RegisterPlan {
   if (platform === 'win32') {
     return {
       files: [],
@@ -67,9 +90,13 @@ export function registerPlan(command: AgentCommand, platform = process.platform,
       notes: ['macOS needs an application bundle that declares the winword URL scheme: see apps/word-agent/README.md (macOS).'],
     };
   }
-  const applications = path.join(dataHome || path.join(home, '.local', 'share'), 'applications');
+  const applications = path.join(xdg.dataHome || path.join(home, '.local', 'share'), 'applications');
+  const autostart = path.join(xdg.configHome || path.join(home, '.config'), 'autostart');
   return {
-    files: [{ path: path.join(applications, DESKTOP_FILE_NAME), content: linuxDesktopEntry(command) }],
+    files: [
+      { path: path.join(applications, DESKTOP_FILE_NAME), content: linuxDesktopEntry(command) },
+      { path: path.join(autostart, AUTOSTART_FILE_NAME), content: linuxAutostartEntry(command) },
+    ],
     commands: [
       ['xdg-mime', 'default', DESKTOP_FILE_NAME, 'x-scheme-handler/winword'],
       ['update-desktop-database', applications],

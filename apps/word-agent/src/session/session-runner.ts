@@ -169,7 +169,10 @@ export class SessionRunner {
         const delay = backoffDelayMs(attempt, { baseMs: this.settings.retryBaseMs, maxMs: this.settings.retryMaxMs });
         this.status.lastUpload = { at, ok: false, status: outcome.status, message: `${outcome.message}; retrying` };
         await this.saveStatus('waiting for the server');
-        this.log.tell(`Quire is not reachable (${outcome.message}); the save is kept and will be sent (retry in ${Math.ceil(delay / 1000)} s).`, 'warn');
+        const line = `Quire is not reachable (${outcome.message}); the save is kept and will be sent (retry in ${Math.ceil(delay / 1000)} s).`;
+        // Once per outage on the terminal; every retry in the log.
+        if (attempt === 0) this.log.tell(line, 'warn');
+        else this.log.warn(line);
         await this.sleep(delay);
         return 'again';
       }
@@ -188,10 +191,9 @@ export class SessionRunner {
         await this.queue.clear();
         this.status.lastUpload = { at, ok: false, status: outcome.status, message: outcome.message };
         await this.end(`the server refused the session (${outcome.status}: ${outcome.message})`);
-        this.log.tell(
+        this.log.alert(
           `This Word editing session is over (${outcome.message}). Changes are no longer sent; your copy stays at ${this.documentPath}. ` +
             'Open the report in Quire again to continue.',
-          'error',
         );
         return 'stop';
       }
@@ -199,7 +201,7 @@ export class SessionRunner {
         await this.queue.remove(upload);
         this.status.lastUpload = { at, ok: false, status: outcome.status, message: outcome.message };
         await this.end(`the server refused the file (${outcome.status}: ${outcome.message})`);
-        this.log.tell(`Quire refused the saved document: ${outcome.message}. Watching stopped; your copy stays at ${this.documentPath}.`, 'error');
+        this.log.alert(`Quire refused the saved document: ${outcome.message}. Watching stopped; your copy stays at ${this.documentPath}.`);
         return 'stop';
       }
     }
@@ -214,10 +216,9 @@ export class SessionRunner {
   private async expire(): Promise<void> {
     const pending = await this.queue.size();
     await this.end('the session token expired');
-    this.log.tell(
+    this.log.alert(
       `The editing link has expired; changes are no longer sent${pending ? ` (${pending} version(s) not delivered)` : ''}. ` +
         `Your copy stays at ${this.documentPath}.`,
-      'warn',
     );
   }
 

@@ -82,6 +82,7 @@ export async function agentHome(): Promise<{ dir: string; env: Record<string, st
       QUIRE_AGENT_STABLE_MS: '200',
       QUIRE_AGENT_RETRY_BASE_MS: '200',
       QUIRE_AGENT_RETRY_MAX_MS: '800',
+      QUIRE_AGENT_NOTIFY: '0',
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
