@@ -98,7 +98,7 @@ export class SessionRunner {
       // Work on a copy: Word may write the document again while LibreOffice reads it.
       await copyFileDurably(this.documentPath, incoming.docxPath);
       const sha = await sha256File(incoming.docxPath);
-      if (sha === this.record.lastQueuedSha256) return;
+      if (sha === this.record.lastQueuedSha256 || sha === (await this.queue.newestSha256())) return;
       if (!(await isCompleteDocx(incoming.docxPath))) {
         this.log.info('saved file is not a complete .docx yet; waiting for the next save', { editId: this.record.editId });
         return;

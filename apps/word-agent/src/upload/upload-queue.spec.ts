@@ -42,6 +42,15 @@ describe('UploadQueue (on disk)', () => {
     expect(next && (await readdir(next.dir)).sort()).toEqual(['job.json', 'report.docx', 'report.pdf']);
   });
 
+  it('tells the newest queued version', async () => {
+    const queue = new UploadQueue(dir);
+    expect(await queue.newestSha256()).toBeUndefined();
+    await enqueue(queue, 'a');
+    await queue.takeNext();
+    await enqueue(queue, 'b');
+    expect(await queue.newestSha256()).toBe('b');
+  });
+
   it('numbers entries after the highest one, also after removals', async () => {
     const queue = new UploadQueue(dir);
     const a = await enqueue(queue, 'a');

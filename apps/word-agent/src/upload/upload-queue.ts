@@ -94,6 +94,13 @@ export class UploadQueue {
     for (const id of await this.entryIds()) await fs.rm(path.join(this.dir, id), { recursive: true, force: true });
   }
 
+  /** sha256 of the newest queued version (a crash may leave it queued but not yet recorded). */
+  async newestSha256(): Promise<string | undefined> {
+    const ids = await this.entryIds();
+    const newest = ids[ids.length - 1];
+    return newest ? (await readJson<JobFile>(path.join(this.dir, newest, 'job.json')))?.docxSha256 : undefined;
+  }
+
   async size(): Promise<number> {
     return (await this.entryIds()).length;
   }
