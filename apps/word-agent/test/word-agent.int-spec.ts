@@ -99,6 +99,17 @@ describe('word-agent against a local agent route', () => {
     expect(await agent.stop()).toBe(0);
   });
 
+  it('converts cold when the warm converter cannot start (auto)', async () => {
+    const token = sessionToken({ session_id: 's12' });
+    const { server, url } = await uploadServer(token);
+    const { document } = await openSession('112', token, url, { QUIRE_AGENT_CONVERTER: 'auto', QUIRE_AGENT_PYTHON: path.join(home.dir, 'no-python') });
+    await wordStyleSave(document, makeDocx('Converted the cold way'));
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 60_000, description: 'upload' });
+    expect((await readPdf(server.delivered[0].pdf, home.dir)).text).toContain('Converted the cold way');
+    const log = await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8');
+    expect(log).toMatch(/warm (LibreOffice unavailable|conversion failed)/);
+  });
+
   it('turns saves made during an upload into exactly one more upload, of the latest document', async () => {
     const token = sessionToken({ session_id: 's8' });
     const { server, url } = await uploadServer(token);
