@@ -1,14 +1,13 @@
-import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AgentFlags, ConfigError, loadSettings, xdgHomes } from '../config/agent-config';
-import { writeJsonDurably, readJson } from '../state/durable-file';
+import { AgentFlags, ConfigError, loadSettings } from '../config/agent-config';
 import { LaunchLinkError } from '../launch/winword-uri';
 import { SessionTokenError } from '../launch/session-token';
 import { AgentLog } from '../logging/agent-log';
+import { notifyDesktop } from '../logging/desktop-notifier';
 import { redact } from '../logging/redact';
 import { DownloadError } from '../session/download-document';
-import { applyRegisterPlan, registerPlan } from '../register/url-handler';
 import { openCommand } from './open-command';
+import { registerCommand } from './register-command';
 import { resumeCommand } from './resume-command';
 import { statusCommand } from './status-command';
 
@@ -30,7 +29,7 @@ Options:
   --no-open            do not open the document in Word (tests, servers)
 `;
 
-/** Exit codes: 0 done, 1 failed, 2 bad usage or link. */
+/** Exit codes: 0 done, 1 failed, 2 bad usage or link, 3 the session is over (server refusal, expiry). */
 export async function runCli(argv: string[], scriptPath: string): Promise<number> {
   let parsed;
   try {
@@ -66,9 +65,12 @@ export async function runCli(argv: string[], scriptPath: string): Promise<number
     noOpen: values['no-open'],
   };
 
+  const print = (line: string) => process.stdout.write(`${line}\n`);
   let log: AgentLog | undefined;
+  let notify = false;
   try {
     const settings = loadSettings(flags);
+    notify = settings.notify;
     log = new AgentLog(settings.stateDir, settings.notify);
     switch (command) {
       case 'open':
@@ -78,27 +80,9 @@ export async function runCli(argv: string[], scriptPath: string): Promise<number
       case 'resume':
         return await resumeCommand(settings, log);
       case 'status':
-        return await statusCommand(settings, !!values.json, (line) => process.stdout.write(`${line}\n`));
-      case 'register': {
-        const plan = registerPlan({ node: process.execPath, script: realpathSync(scriptPath) }, process.platform, undefined, xdgHomes());
-        if (values['dry-run']) {
-          for (const file of plan.files) process.stdout.write(`# would write ${file.path}\n${file.content}\n`);
-          for (const cmd of plan.commands) process.stdout.write(`# would run: ${cmd.join(' ')}\n`);
-          for (const note of plan.notes) process.stdout.write(`${note}\n`);
-          if (values.server) process.stdout.write(`# would save serverUrl ${settings.serverUrl} in ${settings.configFile}\n`);
-          return 0;
-        }
-        if (values.server) {
-          const current = (await readJson<Record<string, unknown>>(settings.configFile)) ?? {};
-          await writeJsonDurably(settings.configFile, { ...current, serverUrl: settings.serverUrl });
-          log.tell(`Quire address saved in ${settings.configFile}.`);
-        }
-        for (const warning of await applyRegisterPlan(plan)) log.tell(warning, 'warn');
-        for (const file of plan.files) log.tell(`Wrote ${file.path}.`);
-        for (const note of plan.notes) process.stdout.write(`${note}\n`);
-        if (plan.files.length) log.tell('winword:// links now open with quire-word-agent.');
-        return 0;
-      }
+        return await statusCommand(settings, !!values.json, print);
+      case 'register':
+        return await registerCommand(settings, { scriptPath, saveServer: !!values.server, dryRun: !!values['dry-run'] }, log, print);
       default:
         process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;
@@ -109,6 +93,8 @@ export async function runCli(argv: string[], scriptPath: string): Promise<number
     const known = usage || error instanceof SessionTokenError || error instanceof DownloadError;
     if (log) log.error(message, known ? undefined : { stack: redact((error as Error).stack ?? '') });
     process.stderr.write(`quire-word-agent: ${message}\n`);
+    // A link opened from the browser has no terminal: say it on the desktop too.
+    if (command === 'open' && notify) notifyDesktop('Quire Word agent', message);
     return usage ? 2 : 1;
   }
 }
