@@ -19,11 +19,12 @@ export function spawnGroup(command: string, args: string[], tempDir?: string): C
   return spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
 }
 
+/** Kills the process and its children (soffice starts soffice.bin): its group, or its tree on Windows. */
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
   try {
-    if (process.platform !== 'win32' && child.pid) process.kill(-child.pid, signal);
-    else child.kill(signal);
+    if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    else process.kill(-child.pid, signal);
   } catch {
     child.kill(signal);
   }
