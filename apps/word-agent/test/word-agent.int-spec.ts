@@ -188,6 +188,7 @@ describe('word-agent against a local agent route', () => {
     expect(server.attempts).toHaveLength(1);
     const record = JSON.parse(await readFile(path.join(sessionDir('104'), 'session.json'), 'utf8'));
     expect(record.ended.reason).toContain('403');
+    expect(record.token).toBe('');
     expect(await queued('104')).toBe(0);
   });
 

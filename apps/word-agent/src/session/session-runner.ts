@@ -207,8 +207,9 @@ export class SessionRunner {
     }
   }
 
+  /** The session is over for good: the token is useless now, so it leaves the disk too. */
   private async end(reason: string): Promise<void> {
-    this.record = { ...this.record, ended: { at: new Date().toISOString(), reason } };
+    this.record = { ...this.record, token: '', ended: { at: new Date().toISOString(), reason } };
     await writeSessionRecord(this.paths, this.record);
     await this.stop(reason, true);
   }

@@ -5,7 +5,7 @@ import { readJson, writeJsonDurably } from './durable-file';
 /** What the agent keeps about one edit session (`<state>/sessions/<edit id>/session.json`, mode 600). */
 export interface SessionRecord {
   editId: string;
-  /** The session JWT: needed to upload after a restart. Stored only here, never logged. */
+  /** The session JWT: needed to upload after a restart. Stored only here, never logged; erased when the session ends. */
   token: string;
   serverUrl: string;
   documentName: string;
