@@ -190,6 +190,10 @@ describe('word-agent against a local agent route', () => {
     expect(record.ended.reason).toContain('403');
     expect(record.token).toBe('');
     expect(await queued('104')).toBe(0);
+    // An ended session is not picked up again by resume.
+    const resumed = runAgent(['resume'], home.env);
+    expect(await resumed.exited).toBe(0);
+    expect(resumed.output()).toContain('Nothing to resume.');
   });
 
   it('prints the server message and stops when the file is refused (413)', async () => {
