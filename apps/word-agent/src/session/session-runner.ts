@@ -14,6 +14,8 @@ import { CoalescedTask } from '../tasks/coalesced-task';
 
 /** Longest single timer (setTimeout overflows past 2^31 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How often a document Word keeps locked is tried again (every stableMs) before giving up. */
+const MAX_LOCKED_RETRIES = 20;
 
 /**
  * One edit session on this PC: watches the document, turns each settled save into a queued
@@ -30,6 +32,7 @@ export class SessionRunner {
   private readonly preparation: CoalescedTask;
   private readonly delivery: CoalescedTask;
   private expiryTimer: NodeJS.Timeout | undefined;
+  private lockedRetries = 0;
   private status: SessionStatus;
 
   constructor(
@@ -96,7 +99,7 @@ export class SessionRunner {
     let committed = false;
     try {
       // Work on a copy: Word may write the document again while LibreOffice reads it.
-      await copyFileDurably(this.documentPath, incoming.docxPath);
+      if (!(await this.copyDocument(incoming.docxPath))) return;
       const sha = await sha256File(incoming.docxPath);
       if (sha === this.record.lastQueuedSha256 || sha === (await this.queue.newestSha256())) return;
       if (!(await isCompleteDocx(incoming.docxPath))) {
@@ -115,6 +118,25 @@ export class SessionRunner {
       if (!committed) await this.queue.discard(incoming);
     }
     void this.delivery.kick();
+  }
+
+  /**
+   * Copies the document; false when Word still holds it locked (Windows: EBUSY / EPERM), in which
+   * case the preparation runs again shortly — no further file event may come to trigger it.
+   */
+  private async copyDocument(target: string): Promise<boolean> {
+    try {
+      await copyFileDurably(this.documentPath, target);
+      this.lockedRetries = 0;
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (!['EBUSY', 'EPERM', 'EACCES'].includes(code) || this.lockedRetries >= MAX_LOCKED_RETRIES) throw error;
+      this.lockedRetries++;
+      this.log.info('document locked; trying again', { editId: this.record.editId, code });
+      setTimeout(() => void this.preparation.kick(), this.settings.stableMs).unref();
+      return false;
+    }
   }
 
   /** Sends queued versions oldest first, retrying the head until it is settled one way or another. */
