@@ -19,6 +19,9 @@ export const boundaries = {
       sourceTag: 'scope:testing',
       onlyDependOnLibsWithTags: ['scope:errors', 'scope:contracts', 'scope:platform', 'scope:auth'],
     },
+    // The Word agent is installed alone on a desktop: its code imports no lib (rule below); its
+    // tests may use the test harness.
+    { sourceTag: 'scope:word-agent', onlyDependOnLibsWithTags: ['scope:testing'] },
   ],
 };
 
@@ -41,7 +44,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/platform/src/config/**', 'libs/testing/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'scripts/**'],
+    files: ['libs/platform/src/config/**', 'libs/testing/**', 'apps/*/test/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'scripts/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['apps/word-agent/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@quire/*'], message: 'The Word agent ships alone: no @quire libs.' }] }],
+    },
+  },
+  {
+    files: ['apps/word-agent/src/config/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

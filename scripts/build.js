@@ -22,6 +22,23 @@ function build() {
     fs.writeFileSync(path.join(shim, 'index.js'), `module.exports = require('../../../libs/${lib}/src/index.js');\n`);
     fs.writeFileSync(path.join(shim, 'package.json'), JSON.stringify({ name: `@quire/${lib}`, main: 'index.js' }) + '\n');
   }
+  writeWordAgentPackage();
+}
+
+/**
+ * The Word agent is installed on desktops on its own (`npm pack` of dist/apps/word-agent): give it
+ * a package.json with its bin and its runtime dependencies at the versions this repo pins.
+ */
+function writeWordAgentPackage() {
+  const outDir = path.join(dist, 'apps', 'word-agent');
+  if (!fs.existsSync(path.join(outDir, 'src', 'main.js'))) return;
+  const pinned = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'apps', 'word-agent', 'package.dist.json'), 'utf8'));
+  manifest.version = pinned.version;
+  manifest.engines = pinned.engines;
+  manifest.dependencies = Object.fromEntries(manifest.dependencies.map((name) => [name, pinned.dependencies[name]]));
+  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  fs.chmodSync(path.join(outDir, 'src', 'main.js'), 0o755);
 }
 
 if (require.main === module) build();

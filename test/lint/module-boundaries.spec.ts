@@ -45,6 +45,12 @@ describe('module boundaries (npm run lint)', () => {
     expect(rules).toEqual([]);
   });
 
+  it('keeps the Word agent free of Quire libs (it ships alone); its tests may use the harness', () => {
+    const source = "import { DomainError } from '@quire/errors';\nexport const probe = DomainError;\n";
+    expect(lint('apps/word-agent/src/probe.ts', source)).toEqual(expect.arrayContaining(['no-restricted-imports', '@nx/enforce-module-boundaries']));
+    expect(lint('apps/word-agent/test/probe.ts', "import { waitFor } from '@quire/testing';\nexport const probe = waitFor;\n")).toEqual([]);
+  });
+
   it('fails reading process.env outside the config classes', () => {
     const rules = lint('apps/file/src/probe.ts', 'export const probe = process.env.ANYTHING;\n');
     expect(rules).toContain('no-restricted-syntax');

@@ -12,6 +12,14 @@ import { buildDocx, buildPdf, buildZip, waitFor } from '@quire/testing';
 import { agentUpload, AgentFiles, MOUNT, WordEditClient, WordEditStack } from './support/word-edit-stack';
 
 const run = promisify(execFile);
+
+/** The first python3 that has `requests` (a pyenv shim may shadow Debian's python3-requests). */
+async function pythonWithRequests(): Promise<string> {
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    if (await run(candidate, ['-c', 'import requests']).then(() => true, () => false)) return candidate;
+  }
+  throw new Error('no python3 with requests: install python3-requests (.ci/run does)');
+}
 const codec = JSONCodec<unknown>();
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -172,7 +180,8 @@ describe('word-edit agent upload', () => {
     await writeFile(wordPath, buildDocx('from python'));
     await writeFile(pdfPath, buildPdf('from python'));
     const script = path.join(__dirname, 'fixtures/spec_uploader.py');
-    const { stdout } = await run('python3', [script, stack.gatewayUrl, String(data['edit_id']), data['auth_token']!, wordPath, pdfPath]);
+    const python = await pythonWithRequests();
+    const { stdout } = await run(python, [script, stack.gatewayUrl, String(data['edit_id']), data['auth_token']!, wordPath, pdfPath]);
     expect(JSON.parse(stdout)).toMatchObject({
       message: 'Files uploaded and linked successfully',
       word_s3_path: expect.stringMatching(/^s3:\/\/.+\.docx$/),
@@ -182,7 +191,7 @@ describe('word-edit agent upload', () => {
 
     // requests' raise_for_status sees the spec's error codes too.
     expect((await alice.call('PUT', `/${data['edit_id']}`)).status).toBe(200);
-    const refused = await run('python3', [script, stack.gatewayUrl, String(data['edit_id']), data['auth_token']!, wordPath, pdfPath]).catch(
+    const refused = await run(python, [script, stack.gatewayUrl, String(data['edit_id']), data['auth_token']!, wordPath, pdfPath]).catch(
       (error: { code: number; stdout: string }) => error,
     );
     expect((refused as { code: number }).code).toBe(3);
