@@ -1,27 +1,13 @@
-/*
- * PARKED (named *.pending so Jest and tsc skip it): the real-stack test of the Word agent. It needs
- * the edit-session work, built on another branch. To enable after that merge: rename to
- * `real-stack.e2e-spec.ts`, adjust SERVICES and the two marked spots if the server differs, run
- * `npx jest apps/word-agent/test/real-stack.e2e-spec.ts --selectProjects integration`.
- *
- * What it needs from the server (word-edit spec, ../../../../shared/specs/word-edit.txt):
- * 1. POST /api-v3/report/external-edit/{lab_report_id}, `Authorization: Bearer <login jwt>` (signInAs),
- *    body {template_id, word_s3_filepath: "s3://<S3_BUCKET>/<key>"} → 200
- *    {edit_id, auth_token (edit-session JWT), template_path (presigned GET URL of the .docx on S3_ENDPOINT,
- *    reachable from the test process)}.
- * 2. POST /api-v3/report/external-edit/agent/{edit_id}: multipart `word_file` (.docx) + `pdf_file` (.pdf),
- *    `Authorization: Bearer <auth_token>`, `X-IS-EXTERNAL-EDIT-REQUEST: true` → 200
- *    {message, word_s3_path, pdf_s3_path, ...}; the version is committed when it answers.
- * 3. GET /api-v3/report/external-edit/{lab_report_id} (login jwt) → 200 {word_file_path, pdf_file_path,
- *    is_active, ...} for the newest version, paths as `s3://<bucket>/<key>` readable with testS3Client().
- * 4. Every service the flow uses started below (identity for signInAs, edit-session, plus any it calls).
- * The token's `iss` is "quire" (not a URL), so the agent gets `--server <gateway url>`.
+/**
+ * The Word agent against the real stack: gateway, identity and edit-session as processes, real
+ * Postgres, NATS, S3 and LibreOffice. A session started through the word-edit API, `open --no-open`
+ * on its launch link, a Word-style save, and the new report version's PDF read back with poppler.
  */
 import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   createTestDatabase,
   removeBucket,
@@ -73,15 +59,25 @@ describe('word-agent on the real stack (gateway + edit-session)', () => {
   it('opens a session link, and a Word-style save becomes a new report version with a PDF that renders', async () => {
     const doctor = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'A', displayName: 'Dr. Agent' });
     const s3 = testS3Client();
-    const templateKey = `templates/agent-${Date.now()}.docx`;
-    await s3.send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: templateKey, Body: makeDocx('Template for the real stack') }));
+    const api = (route: string, init: RequestInit = {}) =>
+      fetch(`${gateway.url}/api-v3/report/external-edit${route}`, {
+        ...init,
+        headers: { authorization: `Bearer ${doctor.token}`, ...(init.headers as Record<string, string> | undefined) },
+      });
+    const report = await api('/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'CBC' }) });
+    expect(report.status).toBe(201);
+    const labReportId = ((await report.json()) as { id: number }).id;
+    const form = new FormData();
+    form.append('name', 'Template for the real stack');
+    form.append('file', new Blob([new Uint8Array(makeDocx('Template for the real stack'))]), 'template.docx');
+    const template = await api('/templates', { method: 'POST', body: form });
+    expect(template.status).toBe(201);
+    const { id: templateId, word_s3_filepath: templatePath } = (await template.json()) as { id: number; word_s3_filepath: string };
 
-    const labReportId = `r-${Date.now()}`;
-    // (server spot 1) session creation as the word-edit spec describes it.
-    const created = await fetch(`${gateway.url}/api-v3/report/external-edit/${labReportId}`, {
+    const created = await api(`/${labReportId}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${doctor.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ template_id: 1, word_s3_filepath: `s3://${env.S3_BUCKET}/${templateKey}` }),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ template_id: templateId, word_s3_filepath: templatePath }),
     });
     expect(created.status).toBe(200);
     const session = (await created.json()) as { edit_id: number | string; auth_token: string; template_path: string };
@@ -99,10 +95,8 @@ describe('word-agent on the real stack (gateway + edit-session)', () => {
       { timeoutMs: 60_000, description: `upload through the gateway\n${agent.output()}` },
     );
 
-    // (server spot 2) the newest version, as the word-edit spec's GET returns it.
-    const current = await fetch(`${gateway.url}/api-v3/report/external-edit/${labReportId}`, {
-      headers: { authorization: `Bearer ${doctor.token}` },
-    });
+    // The active session points at the newest version (word-edit spec: GET /{lab_report_id}).
+    const current = await api(`/${labReportId}`);
     expect(current.status).toBe(200);
     const version = (await current.json()) as { word_file_path: string; pdf_file_path: string };
     const pdfAt = s3Location(version.pdf_file_path);
