@@ -74,6 +74,20 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       const withAgentToken = new WordEditClient(stack, { ...alice.identity, token: session.token });
       expect((await withAgentToken.call('GET', `/${session.reportId}`)).status).toBe(403);
       expect((await withAgentToken.start(session.reportId, session.templateId, session.templatePath)).status).toBe(403);
+      // Nor on any other family: the token is for the agent upload only.
+      for (const [route, headers] of [
+        ['/rest/ng/_ping', { 'x-os-api-token': session.token }],
+        ['/api_v3/files/_ping', { 'x-apitoken': session.token }],
+        ['/api/v1/_ping', { authorization: `Bearer ${session.token}` }],
+      ] as const) {
+        expect((await fetch(`${stack.gatewayUrl}${route}`, { headers })).status).toBe(403);
+      }
+    });
+
+    it('refuses a WebSocket with an edit-session token', async () => {
+      const session = await alice.startSession();
+      const socket = await TestSocket.connect(stack.gatewayUrl, session.token);
+      expect(await waitFor(() => socket.closeCode, { description: 'the socket to be closed' })).toBe(4401);
     });
 
     it('lets exactly one of 1,000 concurrent starts win (service level over NATS)', async () => {

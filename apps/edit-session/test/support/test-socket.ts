@@ -12,10 +12,15 @@ export interface Frame {
 export class TestSocket {
   readonly frames: Frame[] = [];
   private closed = false;
+  /** The close code the server sent, once closed. */
+  closeCode: number | undefined;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (raw) => this.frames.push(JSON.parse(String(raw)) as Frame));
-    socket.on('close', () => (this.closed = true));
+    socket.on('close', (code) => {
+      this.closed = true;
+      this.closeCode = code;
+    });
     socket.on('error', () => undefined);
   }
 

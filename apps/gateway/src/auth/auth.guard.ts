@@ -1,6 +1,7 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
+import { isEditSessionPrincipal } from '@quire/auth';
 import { Principal } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { IS_PUBLIC } from '@quire/platform';
@@ -10,7 +11,15 @@ import { PrincipalResolver } from './principal.resolver';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
-/** Every route needs a principal unless it is marked @Public(). */
+const ACCEPTS_EDIT_SESSION_TOKEN = 'quire:acceptsEditSessionToken';
+
+/**
+ * The routes where the Word agent's edit-session token is a credential (its upload). Everywhere
+ * else such a token is refused, so a token leaked from a PC cannot read or start anything.
+ */
+export const AcceptsEditSessionToken = (): MethodDecorator & ClassDecorator => SetMetadata(ACCEPTS_EDIT_SESSION_TOKEN, true);
+
+/** Every route needs a principal unless it is marked @Public(); edit-session tokens only where accepted. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -25,7 +34,14 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const credential = extractCredential(familyOf(request.url), request.headers);
     if (!credential) throw DomainError.unauthenticated();
-    request.principal = await this.resolver.resolve(credential);
+    const principal = await this.resolver.resolve(credential);
+    const targets = [context.getHandler(), context.getClass()];
+    if (isEditSessionPrincipal(principal) && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_EDIT_SESSION_TOKEN, targets)) {
+      throw DomainError.forbidden('An edit-session token can only upload files', {
+        reason: 'edit-session tokens are for POST /api-v3/report/external-edit/agent/{edit_id} only',
+      });
+    }
+    request.principal = principal;
     return true;
   }
 }

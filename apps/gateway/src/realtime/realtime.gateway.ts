@@ -11,6 +11,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { WebSocket, WebSocketServer } from 'ws';
+import { isEditSessionPrincipal } from '@quire/auth';
 import { AuthorizeRoomReply, Principal, roomOwner, systemSubjects } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { RpcClient } from '@quire/platform';
@@ -148,7 +149,8 @@ export class RealtimeGateway
     } catch {
       principal = undefined;
     }
-    if (!principal) {
+    // The Word agent's edit-session token is an upload credential, not a login: no sockets.
+    if (!principal || isEditSessionPrincipal(principal)) {
       session.closed = true;
       socket.close(WsCloseCodes.unauthorized, 'Unauthorized');
       return undefined;

@@ -6,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -66,6 +67,14 @@ export class CommonEnv {
   @IsOptional()
   @IsString()
   S3_ENDPOINT?: string;
+
+  /**
+   * The object store as browsers and desktop agents reach it, for presigned URLs (e.g.
+   * `https://files.example.com` in front of MinIO); default: S3_ENDPOINT.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  S3_PUBLIC_ENDPOINT?: string;
 
   @IsString()
   S3_REGION: string = 'us-east-1';

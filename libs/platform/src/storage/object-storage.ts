@@ -69,6 +69,8 @@ export class ObjectStorage {
   constructor(
     readonly client: S3Client,
     readonly bucket: string,
+    /** Signs presigned URLs for the public endpoint (S3_PUBLIC_ENDPOINT); default: `client`. */
+    private readonly presigner: S3Client = client,
   ) {}
 
   async ensureBucket(): Promise<void> {
@@ -178,7 +180,7 @@ export class ObjectStorage {
 
   presignGet(key: string, expiresInSeconds: number, fileName?: string): Promise<string> {
     return getSignedUrl(
-      this.client,
+      this.presigner,
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: key,

@@ -22,7 +22,12 @@ class StorageLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: ObjectStorage,
       inject: [CommonEnv],
-      useFactory: (env: CommonEnv) => new ObjectStorage(createS3Client(env), env.S3_BUCKET),
+      useFactory: (env: CommonEnv) =>
+        new ObjectStorage(
+          createS3Client(env),
+          env.S3_BUCKET,
+          env.S3_PUBLIC_ENDPOINT ? createS3Client({ ...env, S3_ENDPOINT: env.S3_PUBLIC_ENDPOINT }) : undefined,
+        ),
     },
     StorageLifecycle,
   ],

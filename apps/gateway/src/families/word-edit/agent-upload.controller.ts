@@ -13,7 +13,7 @@ import {
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { RpcClient } from '@quire/platform';
-import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
+import { AcceptsEditSessionToken, CurrentPrincipal, RequestId } from '../../auth/auth.guard';
 import { RateLimit } from '../../throttling/rate-limits';
 import { FileSignatures } from '../../uploads/file-signatures';
 import { UploadPipeline } from '../../uploads/upload-pipeline';
@@ -41,6 +41,7 @@ const COMMIT_TIMEOUT_MS = 60_000;
  */
 @ApiTags('word-edit')
 @ApiBearerAuth()
+@AcceptsEditSessionToken()
 @Controller(`${Mounts['word-edit'].slice(1)}/agent`)
 export class AgentUploadController {
   constructor(
