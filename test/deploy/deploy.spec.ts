@@ -148,10 +148,12 @@ describe('docker/compose.yml', () => {
     for (const service of ServiceNames) expect(services.gateway.depends_on?.[service]?.condition).toBe('service_healthy');
   });
 
-  it('publishes one port: the gateway on 3000', () => {
+  it('publishes the gateway on 3000, and MinIO on the host loopback only (presigned URLs)', () => {
     const publishing = Object.entries(services).filter(([, service]) => service.ports?.length);
-    expect(publishing.map(([name]) => name)).toEqual(['gateway']);
+    expect(publishing.map(([name]) => name).sort()).toEqual(['gateway', 'minio']);
     expect(services.gateway.ports).toEqual(['3000:3000']);
+    expect(services.minio.ports).toEqual(['127.0.0.1:9000:9000']);
+    expect(interpolate(String(services.gateway.environment?.['S3_PUBLIC_ENDPOINT']), {})).toBe('http://localhost:9000');
   });
 
   it.each(APPS)('%s gets settings its env class accepts, pointing at the compose services', (app) => {
