@@ -13,6 +13,7 @@ const { S3Client } = require('@aws-sdk/client-s3');
 const { Upload } = require('@aws-sdk/lib-storage');
 const { root, startScript, startApp, rssOf } = require('./lib/processes');
 const { docxOfSize, pdfOfSize } = require('./lib/docx');
+const { bootstrapEnv, login } = require('./lib/identity');
 
 const uploads = Number(process.env.BENCH_AGENT_UPLOADS ?? 20);
 const fileBytes = Number(process.env.BENCH_AGENT_FILE_MB ?? 20) * 1024 * 1024;
@@ -71,6 +72,7 @@ async function main() {
     S3_ACCESS_KEY_ID: 'bench',
     S3_SECRET_ACCESS_KEY: 'bench',
     JWT_SECRET: randomBytes(32).toString('hex'),
+    ...bootstrapEnv(id),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   try {
@@ -78,12 +80,7 @@ async function main() {
     const gateway = await startApp('gateway', env);
     stopping.push(gateway);
 
-    const { QuireJwt } = require(path.join(root, 'dist/node_modules/@quire/auth'));
-    const token = new QuireJwt({ secret: env.JWT_SECRET }).signLogin(
-      { userId: 'bench', accountId: 'bench', roles: ['user'], scopes: [], displayName: 'Bench Doctor' },
-      'bench',
-      3600,
-    );
+    const { token } = await login(gateway.url, env);
     const form = new FormData();
     form.append('name', 'bench');
     form.append('file', new Blob([docxOfSize(4096)]), 'template.docx');

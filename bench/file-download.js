@@ -12,6 +12,7 @@ const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
 const { root, startScript, startApp } = require('./lib/processes');
+const { bootstrapEnv, login } = require('./lib/identity');
 
 const downloadMb = Number(process.env.BENCH_DOWNLOAD_MB ?? 50);
 const downloadRuns = Number(process.env.BENCH_DOWNLOAD_RUNS ?? 5);
@@ -75,7 +76,7 @@ function standaloneVariant(sharp, bytes) {
 async function main() {
   require(path.join(root, 'scripts/build.js')).build();
   const sharp = require('sharp');
-  const { S3Client, GetObjectCommand } = require('@aws-sdk/client-s3');
+  const { S3Client, GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
   const { getSignedUrl } = require('@aws-sdk/s3-request-presigner');
   const id = randomBytes(4).toString('hex');
   const dbName = `quire_bench_files_${id}`;
@@ -94,6 +95,7 @@ async function main() {
     JWT_SECRET: randomBytes(32).toString('hex'),
     FILE_LINK_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_PER_MINUTE: String(10_000_000),
+    ...bootstrapEnv(id),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const s3 = new S3Client({
@@ -107,15 +109,16 @@ async function main() {
   try {
     for (const name of ['identity', 'file', 'gateway']) stopping.push(await startApp(name, env));
     const gateway = stopping.at(-1);
-    const { QuireJwt } = require(path.join(root, 'dist/node_modules/@quire/auth'));
-    const principal = { userId: 'bench', accountId: 'bench', accountCode: 'bench', roles: ['user'], scopes: [], loginName: 'bench' };
-    const token = new QuireJwt({ secret: env.JWT_SECRET }).signLogin(principal, 'bench', 3600);
+    const { token } = await login(gateway.url, env);
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString() };
 
     console.log(`(d) ${downloadMb} MB download: gateway view link vs a presigned GET straight from S3`);
     const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(downloadMb * 1024 * 1024 - 9)]);
     const file = await upload(gateway.url, token, 'big.pdf', big);
-    const key = `files/bench/${file.id}`;
+    // Stored under files/<account id>/<file id>: find it rather than assume the account's id.
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: env.S3_BUCKET, Prefix: 'files/' }));
+    const key = (listed.Contents ?? []).map((o) => o.Key).find((k) => k.endsWith(`/${file.id}`));
+    if (!key) throw new Error(`stored object of ${file.id} not found`);
     const viaGateway = [];
     const direct = [];
     // Alternating, after one warm-up each, so both see the same machine load.

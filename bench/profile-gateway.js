@@ -37,13 +37,20 @@ async function main() {
       S3_SECRET_ACCESS_KEY: 'x',
       JWT_SECRET: randomBytes(32).toString('hex'),
       RATE_LIMIT_PER_MINUTE: String(10_000_000),
+      IDENTITY_BOOTSTRAP_ACCOUNT_CODE: 'prof',
+      IDENTITY_BOOTSTRAP_ADMIN_LOGIN: 'prof',
+      IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: `Prof-${id}-1`,
     };
     const profiled = (name) => (process.env.PROFILE_APP ?? 'gateway') === name ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
     stopping.push(await startApp('identity', env, profiled('identity')));
     const gateway = await startApp('gateway', env, profiled('gateway'));
     stopping.push(gateway);
-    const { QuireJwt } = require(path.join(root, 'dist/node_modules/@quire/auth'));
-    const token = new QuireJwt({ secret: env.JWT_SECRET }).signLogin({ userId: 'p', accountId: 'p', roles: ['user'], scopes: [] }, 'p', 3600);
+    const login = await fetch(`${gateway.url}/rest/ng/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ loginName: env.IDENTITY_BOOTSTRAP_ADMIN_LOGIN, password: env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD }),
+    });
+    const { token } = await login.json();
     const target = process.argv[2] ?? '/rest/ng/_ping';
     const headers = { 'x-os-api-token': token };
     const ticks = () => {

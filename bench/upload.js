@@ -1,6 +1,126 @@
 'use strict';
-// Benchmark (c) is filled in with the upload pipeline: until then it reports nothing.
-async function run() {
-  return [];
+// Benchmark (c): one big upload through the gateway's streaming pipeline (POST /api_v3/files:
+// gateway → staging/ multipart upload → file service commit) against the SDK's multipart `Upload`
+// of the same bytes straight to the same S3, in the same run; plus the gateway's RSS growth.
+// Options (env): BENCH_UPLOAD_MB (200), BENCH_UPLOAD_RUNS (2: alternating, best of each).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+const { S3Client } = require('@aws-sdk/client-s3');
+const { Upload } = require('@aws-sdk/lib-storage');
+const { startApp, rssOf } = require('./lib/processes');
+const { login, apiToken: apiTokenOf } = require('./lib/identity');
+
+const MB = 1024 * 1024;
+const RSS_TARGET_MB = 64;
+
+/** A PDF-looking file (the file service takes the type from the bytes) of `size` bytes on disk. */
+function writeFile(file, size) {
+  const chunk = randomBytes(MB);
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, Buffer.from('%PDF-1.7\n'));
+    for (let written = 9; written < size; written += MB) fs.writeSync(fd, chunk, 0, Math.min(MB, size - written));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
+
+/** Samples a process's RSS every 20 ms while `work` runs: [before, peak]. */
+async function withRss(pid, work) {
+  const before = rssOf(pid);
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, rssOf(pid));
+    return { result, before, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function timed(work) {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function viaGateway(gatewayUrl, apiToken, file, name) {
+  const form = new FormData();
+  form.append('file', await fs.openAsBlob(file, { type: 'application/pdf' }), name);
+  form.append('meta.category', 'user_document');
+  const response = await fetch(`${gatewayUrl}/api_v3/files`, { method: 'POST', headers: { 'x-apitoken': apiToken }, body: form });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`upload through the gateway: ${response.status} ${body.slice(0, 300)}`);
+}
+
+async function direct(client, bucket, file) {
+  await new Upload({
+    client,
+    params: { Bucket: bucket, Key: `bench/direct-${randomBytes(4).toString('hex')}.pdf`, Body: fs.createReadStream(file) },
+    partSize: 5 * MB,
+    queueSize: 4,
+  }).done();
+}
+
+async function run({ env, gateway, target }) {
+  const sizeMB = Number(process.env.BENCH_UPLOAD_MB ?? 200);
+  const runs = Number(process.env.BENCH_UPLOAD_RUNS ?? 2);
+  const size = sizeMB * MB;
+  console.log(`(c) ${sizeMB} MB upload through the pipeline vs the SDK's Upload`);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'quire-bench-')), 'big.pdf');
+  const fileService = await startApp('file', {
+    ...env,
+    FILE_LINK_SECRET: randomBytes(32).toString('hex'),
+    FILE_MAX_BYTES_USER_DOCUMENT: String(size + MB),
+  });
+  try {
+    writeFile(file, size);
+    const apiToken = await apiTokenOf(gateway.url, await login(gateway.url, env));
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: env.S3_ENDPOINT,
+      forcePathStyle: true,
+      credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    let quireBest = Infinity;
+    let baseBest = Infinity;
+    let rssBefore = rssOf(gateway.pid);
+    let rssPeak = rssBefore;
+    for (let i = 0; i < runs; i += 1) {
+      const measured = await withRss(gateway.pid, () => timed(() => viaGateway(gateway.url, apiToken, file, `big-${i}.pdf`)));
+      quireBest = Math.min(quireBest, measured.result);
+      rssPeak = Math.max(rssPeak, measured.peak);
+      if (i === 0) rssBefore = measured.before;
+      baseBest = Math.min(baseBest, await timed(() => direct(client, env.S3_BUCKET, file)));
+    }
+    const quireMBps = Math.round((sizeMB / quireBest) * 10) / 10;
+    const baselineMBps = Math.round((sizeMB / baseBest) * 10) / 10;
+    const ratio = Math.round((quireMBps / baselineMBps) * 100) / 100;
+    const rssGrowthMB = Math.round((rssPeak - rssBefore) / MB);
+    return [
+      {
+        name: `(c) ${sizeMB} MB upload: pipeline vs SDK Upload`,
+        quireMBps,
+        baselineMBps,
+        ratio,
+        target,
+        met: ratio >= target,
+        rssBeforeMB: Math.round(rssBefore / MB),
+        rssPeakMB: Math.round(rssPeak / MB),
+        rssGrowthMB,
+        rssTargetMB: RSS_TARGET_MB,
+        rssMet: rssGrowthMB < RSS_TARGET_MB,
+      },
+    ];
+  } finally {
+    await fileService.stop();
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
 module.exports = { run };
