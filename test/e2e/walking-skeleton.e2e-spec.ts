@@ -47,7 +47,7 @@ describe('walking skeleton', () => {
     const response = await fetch(`${gateway.url}${mount}/_ping?echo=hello`, { headers: { ...headers(), 'x-request-id': 'req-skeleton-1' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('req-skeleton-1');
-    expect(unwrap(await response.json())).toEqual({ service, migration: expect.stringMatching(/^Create\w+\d{13}$/), echo: 'hello' });
+    expect(unwrap(await response.json())).toEqual({ service, migration: expect.stringMatching(/^[A-Z]\w+\d{13}$/), echo: 'hello' });
   });
 
   it('answers 401 in each family shape without a credential', async () => {

@@ -12,6 +12,7 @@ import { RoomsController } from './rooms/rooms.controller';
 import { EditSession } from './sessions/edit-session.entity';
 import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
 import { SessionTokens } from './sessions/session-tokens';
+import { IdentityEventsController } from './sessions/identity-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { StagedFiles } from './storage/staged-files';
@@ -24,7 +25,7 @@ import { VersionsService } from './versions/versions.service';
 export const editSessionEntities = [LabReport, ReportTemplate, EditSession, ReportVersion];
 
 @Module({
-  controllers: [SessionsController, VersionsController, ReportsController, RoomsController],
+  controllers: [SessionsController, VersionsController, ReportsController, RoomsController, IdentityEventsController],
   providers: [
     SessionsService,
     VersionsService,

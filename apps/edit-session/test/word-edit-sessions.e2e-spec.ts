@@ -285,6 +285,35 @@ describe('word-edit sessions (gateway → edit-session)', () => {
     });
   });
 
+  describe('access removed', () => {
+    it("disabling the author in identity ends their sessions at once, announced, and the agent's token dies", async () => {
+      const admin = await stack.signIn({ account: 'A', roles: ['admin'] });
+      const session = await alice.startSession();
+      const room = externalEditRoom(session.reportId);
+      const watcher = await TestSocket.connect(stack.gatewayUrl, bob.identity.token);
+      try {
+        expect((await watcher.join(room)).event).toBe('joined');
+        const disabled = await fetch(`${stack.gatewayUrl}/rest/ng/users/${alice.principal.userId}/status`, {
+          method: 'PUT',
+          headers: { 'x-os-api-token': admin.token, 'content-type': 'application/json' },
+          body: JSON.stringify({ status: 'disabled' }),
+        });
+        expect(disabled.status).toBe(200);
+        const ended = await waitFor(() => watcher.events(room).find((frame) => frame.event === 'session_ended'), {
+          description: 'session_ended after the author was disabled',
+        });
+        expect(ended.data).toMatchObject({ edit_id: session.editId, reason: 'access_revoked' });
+        const { rows } = await stack.pg.query('SELECT is_active, end_reason FROM edit_session.edit_sessions WHERE id = $1', [session.editId]);
+        expect(rows[0]).toEqual({ is_active: false, end_reason: 'access_revoked' });
+        expect((await agentUpload(stack, session.editId, session.token, { word: buildDocx(), pdf: buildPdf() })).status).toBe(403);
+        // The report is free again for someone who still has access.
+        expect((await bob.start(session.reportId, session.templateId, session.templatePath)).status).toBe(200);
+      } finally {
+        watcher.close();
+      }
+    });
+  });
+
   describe('rate limits', () => {
     it('allows 10 session starts per minute per user, then 429 with Retry-After', async () => {
       const hasty = new WordEditClient(stack, await stack.signIn({ account: 'A' }));

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SessionEndReason = 'ended' | 'expired';
+export type SessionEndReason = 'ended' | 'expired' | 'access_revoked';
 
 /**
  * One external Word edit of a report: a lease held by its author until ended, taken over or

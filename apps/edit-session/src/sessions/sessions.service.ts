@@ -181,6 +181,28 @@ export class SessionsService {
     return ended;
   }
 
+  /**
+   * Ends the active sessions of a user who lost access (identity's `user_disabled`): their
+   * agent's token stops working at once and the report is free for someone else.
+   */
+  async endSessionsOfUser(accountId: string, userId: string): Promise<number> {
+    const ended = await this.dataSource.transaction(async (manager) => {
+      const rows = await returning<{ id: string }>(
+        manager,
+        `UPDATE "edit_session"."edit_sessions" SET "is_active" = false, "ended_at" = now(), "end_reason" = 'access_revoked', "updated_at" = now()
+           WHERE "account_id" = $1 AND "author_user_id" = $2 AND "is_active" RETURNING "id"`,
+        [accountId, userId],
+      );
+      for (const row of rows) {
+        const session = await manager.findOneOrFail(EditSession, { where: { id: row.id } });
+        await enqueueRoomEvent(manager, session.labReportId, EditSessionEvents.sessionEnded, sessionEvent(session, { reason: 'access_revoked' }));
+      }
+      return rows.length;
+    });
+    if (ended) await this.relay.flush();
+    return ended;
+  }
+
   /** A lapsed session still holds the report's slot until swept: free it before a new start. */
   private async endExpired(manager: EntityManager, labReportId: string): Promise<void> {
     const rows = await returning<{ id: string }>(

@@ -88,8 +88,8 @@ export interface SessionEvent {
   edit_id: number;
   author_name: string;
   author_user_id: string;
-  /** session_ended: `ended`, `expired`; authorship_changed: the previous author. */
-  reason?: 'ended' | 'expired';
+  /** session_ended: `ended`, `expired`, `access_revoked` (author disabled); authorship_changed: the previous author. */
+  reason?: 'ended' | 'expired' | 'access_revoked';
   previous_author_name?: string;
   previous_author_user_id?: string;
   updated_at: number;
