@@ -19,17 +19,20 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
   });
   const fastify = adapter.getInstance();
   const security = gatewaySecurityHeaders();
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Hooks in callback style: no promise per request on the hot path.
+  fastify.addHook('onRequest', (request, reply, done) => {
     request.raw.headers['x-request-id'] = request.id;
     void reply.headers(security).header('x-request-id', request.id);
+    done();
   });
   logRequests(fastify);
   registerLiveness(fastify);
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env), adapter, {
     bufferLogs: true,

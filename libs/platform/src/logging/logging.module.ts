@@ -38,11 +38,11 @@ const SECRET_QUERY = /([?&](auth_code|token)=)[^&]*/g;
  * Health and metrics probes are not logged; 5xx are errors, everything else info.
  */
 export function logRequests(fastify: FastifyInstance): void {
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const logger = PinoLogger.root;
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : 'info';
-    if (!logger?.isLevelEnabled(level) || QUIET_PATHS.test(request.url)) return;
+    if (!logger?.isLevelEnabled(level) || QUIET_PATHS.test(request.url)) return done();
     logger[level](
       {
         requestId: request.id,
@@ -54,6 +54,7 @@ export function logRequests(fastify: FastifyInstance): void {
       },
       'request completed',
     );
+    done();
   });
 }
 
