@@ -7,37 +7,19 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { randomBytes } = require('node:crypto');
-const { Client } = require('pg');
 const { S3Client } = require('@aws-sdk/client-s3');
 const { Upload } = require('@aws-sdk/lib-storage');
-const { root, startScript, startApp, rssOf } = require('./lib/processes');
+const { rssOf } = require('./lib/processes');
+const { openStack } = require('./lib/stack');
 const { docxOfSize, pdfOfSize } = require('./lib/docx');
-const { bootstrapEnv, login } = require('./lib/identity');
+const { login } = require('./lib/identity');
 
 const uploads = Number(process.env.BENCH_AGENT_UPLOADS ?? 20);
 const fileBytes = Number(process.env.BENCH_AGENT_FILE_MB ?? 20) * 1024 * 1024;
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MOUNT = '/api-v3/report/external-edit';
 const MB = 1024 * 1024;
 /** The spec allows 5 uploads a minute per session: a new session every 5 saves. */
 const UPLOADS_PER_SESSION = 5;
-
-async function admin(sql) {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDb(url, name) {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function call(gatewayUrl, token, method, route, body) {
   const response = await fetch(`${gatewayUrl}${MOUNT}${route}`, {
@@ -56,29 +38,12 @@ function pairs(count) {
 }
 
 async function main() {
-  require(path.join(root, 'scripts/build.js')).build();
-  const id = randomBytes(4).toString('hex');
-  const dbName = `quire_bench_agent_${id}`;
-  const stopping = [];
-  await admin(`CREATE DATABASE "${dbName}"`);
-  const s3 = await startScript(path.join(root, 'scripts/s3-server.mjs'), {}, ['0']);
-  stopping.push(s3);
-  const env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: withDb(adminUrl, dbName),
-    NATS_SUBJECT_PREFIX: `bench${id}.`,
-    S3_ENDPOINT: s3.info.endpoint,
-    S3_BUCKET: `quire-bench-${id}`,
-    S3_ACCESS_KEY_ID: 'bench',
-    S3_SECRET_ACCESS_KEY: 'bench',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    ...bootstrapEnv(id),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const stack = await openStack('agent');
+  const { env } = stack;
   try {
-    for (const name of ['identity', 'edit-session']) stopping.push(await startApp(name, env));
-    const gateway = await startApp('gateway', env);
-    stopping.push(gateway);
+    await stack.start('identity');
+    await stack.start('edit-session');
+    const gateway = await stack.start('gateway');
 
     const { token } = await login(gateway.url, env);
     const form = new FormData();
@@ -121,7 +86,7 @@ async function main() {
     // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
     const client = new S3Client({
       region: 'us-east-1',
-      endpoint: s3.info.endpoint,
+      endpoint: env.S3_ENDPOINT,
       forcePathStyle: true,
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -157,8 +122,7 @@ async function main() {
     console.log(JSON.stringify(results, null, 2));
     fs.writeFileSync(path.join(__dirname, 'agent-upload.results.json'), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
-    for (const process of stopping.reverse()) await process.stop();
-    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await stack.close();
   }
 }
 

@@ -10,32 +10,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { Client } = require('pg');
-const { root, startScript, startApp } = require('./lib/processes');
-const { bootstrapEnv, login } = require('./lib/identity');
+const { openStack } = require('./lib/stack');
+const { login } = require('./lib/identity');
 
 const downloadMb = Number(process.env.BENCH_DOWNLOAD_MB ?? 50);
 const downloadRuns = Number(process.env.BENCH_DOWNLOAD_RUNS ?? 5);
 const variantImages = Number(process.env.BENCH_VARIANT_IMAGES ?? 5);
 const cachedRuns = Number(process.env.BENCH_CACHED_RUNS ?? 20);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const targets = { download: 0.8, cold: 0.8, cachedSpeedup: 10 };
-
-function withDb(url, name) {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql) {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -74,30 +56,11 @@ function standaloneVariant(sharp, bytes) {
 }
 
 async function main() {
-  require(path.join(root, 'scripts/build.js')).build();
+  const stack = await openStack('files');
+  const { env } = stack;
   const sharp = require('sharp');
   const { S3Client, GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
   const { getSignedUrl } = require('@aws-sdk/s3-request-presigner');
-  const id = randomBytes(4).toString('hex');
-  const dbName = `quire_bench_files_${id}`;
-  const stopping = [];
-  await admin(`CREATE DATABASE "${dbName}"`);
-  const s3Server = await startScript(path.join(root, 'scripts/s3-server.mjs'), {}, ['0']);
-  stopping.push(s3Server);
-  const env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: withDb(adminUrl, dbName),
-    NATS_SUBJECT_PREFIX: `bench${id}.`,
-    S3_ENDPOINT: s3Server.info.endpoint,
-    S3_BUCKET: `quire-bench-${id}`,
-    S3_ACCESS_KEY_ID: 'bench',
-    S3_SECRET_ACCESS_KEY: 'bench',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    FILE_LINK_SECRET: randomBytes(32).toString('hex'),
-    RATE_LIMIT_PER_MINUTE: String(10_000_000),
-    ...bootstrapEnv(id),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
   const s3 = new S3Client({
     region: 'us-east-1',
     endpoint: env.S3_ENDPOINT,
@@ -107,8 +70,9 @@ async function main() {
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   try {
-    for (const name of ['identity', 'file', 'gateway']) stopping.push(await startApp(name, env));
-    const gateway = stopping.at(-1);
+    await stack.start('identity');
+    await stack.start('file');
+    const gateway = await stack.start('gateway');
     const { token } = await login(gateway.url, env);
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString() };
 
@@ -177,8 +141,7 @@ async function main() {
     fs.writeFileSync(path.join(__dirname, 'file-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     s3.destroy();
-    for (const process of stopping.reverse()) await process.stop();
-    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await stack.close();
   }
 }
 

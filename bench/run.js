@@ -8,32 +8,13 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { randomBytes } = require('node:crypto');
-const { Client } = require('pg');
-const { root, startScript, startApp } = require('./lib/processes');
 const { load } = require('./lib/load');
-const { bootstrapEnv, login } = require('./lib/identity');
+const { login } = require('./lib/identity');
+const { openStack } = require('./lib/stack');
 
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const targets = { a: 0.8, b: 0.5, c: 0.8 };
-
-function withDb(url, name) {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function admin(sql) {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function row(name, quire, baseline, target) {
   const ratio = quire.requestsPerSecond / baseline.requestsPerSecond;
@@ -60,35 +41,13 @@ function print(results) {
 }
 
 async function main() {
-  require(path.join(root, 'scripts/build.js')).build();
-  const id = randomBytes(4).toString('hex');
-  const dbName = `quire_bench_${id}`;
-  const stopping = [];
-  await admin(`CREATE DATABASE "${dbName}"`);
-  const s3 = await startScript(path.join(root, 'scripts/s3-server.mjs'), {}, ['0']);
-  stopping.push(s3);
-  const env = {
-    NODE_ENV: 'production',
-    DATABASE_URL: withDb(adminUrl, dbName),
-    NATS_SUBJECT_PREFIX: `bench${id}.`,
-    S3_ENDPOINT: s3.info.endpoint,
-    S3_BUCKET: `quire-bench-${id}`,
-    S3_ACCESS_KEY_ID: 'bench',
-    S3_SECRET_ACCESS_KEY: 'bench',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    RATE_LIMIT_PER_MINUTE: String(10_000_000),
-    ...bootstrapEnv(id),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const stack = await openStack('run');
+  const { env, id } = stack;
   try {
-    const identity = await startApp('identity', env);
-    stopping.push(identity);
-    const gateway = await startApp('gateway', env);
-    stopping.push(gateway);
-    const hello = await startScript(path.join(__dirname, 'baseline/fastify-hello.js'), {});
-    stopping.push(hello);
-    const pgBaseline = await startScript(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
-    stopping.push(pgBaseline);
+    await stack.start('identity');
+    const gateway = await stack.start('gateway');
+    const hello = await stack.script(path.join(__dirname, 'baseline/fastify-hello.js'));
+    const pgBaseline = await stack.script(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
 
     // A real login: the gateway resolves it through identity once, then from its cache.
     const { token } = await login(gateway.url, env);
@@ -107,20 +66,18 @@ async function main() {
 
     // Not a target: the same two hops with no framework (bare Fastify → NATS → bare responder + pg).
     const floorEnv = { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity', SUBJECT: `bench${id}.floor.ping` };
-    stopping.push(await startScript(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['back']));
-    const floorFront = await startScript(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['front']);
-    stopping.push(floorFront);
+    await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['back']);
+    const floorFront = await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['front']);
     const bFloor = await load(`${floorFront.info.url}/ping`, options);
     results.http.push(row("(b') floor: no framework, same hops", bFloor, bBase, null));
 
     const upload = require('./upload');
-    results.upload = await upload.run({ env, gateway, target: targets.c });
+    results.upload = await upload.run({ stack, gateway, target: targets.c });
 
     print(results);
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
-    for (const process of stopping.reverse()) await process.stop();
-    await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await stack.close();
   }
 }
 

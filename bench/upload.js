@@ -9,7 +9,7 @@ const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { S3Client } = require('@aws-sdk/client-s3');
 const { Upload } = require('@aws-sdk/lib-storage');
-const { startApp, rssOf } = require('./lib/processes');
+const { rssOf } = require('./lib/processes');
 const { login, apiToken: apiTokenOf } = require('./lib/identity');
 
 const MB = 1024 * 1024;
@@ -65,17 +65,14 @@ async function direct(client, bucket, file) {
   }).done();
 }
 
-async function run({ env, gateway, target }) {
+async function run({ stack, gateway, target }) {
+  const { env } = stack;
   const sizeMB = Number(process.env.BENCH_UPLOAD_MB ?? 200);
   const runs = Number(process.env.BENCH_UPLOAD_RUNS ?? 2);
   const size = sizeMB * MB;
   console.log(`(c) ${sizeMB} MB upload through the pipeline vs the SDK's Upload`);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'quire-bench-')), 'big.pdf');
-  const fileService = await startApp('file', {
-    ...env,
-    FILE_LINK_SECRET: randomBytes(32).toString('hex'),
-    FILE_MAX_BYTES_USER_DOCUMENT: String(size + MB),
-  });
+  const fileService = await stack.start('file', { FILE_MAX_BYTES_USER_DOCUMENT: String(size + MB) });
   try {
     writeFile(file, size);
     const apiToken = await apiTokenOf(gateway.url, await login(gateway.url, env));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /** One file of a test ZIP; `declaredSize` lies about the uncompressed size (zip-bomb fixtures). */
@@ -22,6 +23,8 @@ export function buildZip(entries: ZipEntry[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names; method 0 = stored
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(entry.declaredSize ?? data.length, 22);
@@ -30,6 +33,8 @@ export function buildZip(entries: ZipEntry[]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0x21, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
     central.writeUInt32LE(entry.declaredSize ?? data.length, 24);
@@ -54,20 +59,35 @@ const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`;
 
-function documentXml(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>${escaped}</w:t></w:r></w:p></w:body></w:document>`;
+/** A ZIP of `name → content` (for callers that need no forged sizes). */
+export function buildZipOf(files: Record<string, string | Buffer>): Buffer {
+  return buildZip(Object.entries(files).map(([name, data]) => ({ name, data })));
 }
 
-/** A minimal .docx Word opens, with `text` as its only paragraph; `padding` bytes make it bigger. */
-export function buildDocx(text = 'Quire test report', options: { paddingBytes?: number } = {}): Buffer {
+function documentXml(text: string): string {
+  const paragraphs = text
+    .split('\n')
+    .map((line) => line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
+    .map((line) => `<w:p><w:r><w:t xml:space="preserve">${line}</w:t></w:r></w:p>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`;
+}
+
+/**
+ * A minimal .docx that Word and LibreOffice open, one paragraph per line of `text`;
+ * `paddingBytes` of media make it bigger (random ones when `randomPadding`, so nothing dedupes).
+ */
+export function buildDocx(text = 'Quire test report', options: { paddingBytes?: number; randomPadding?: boolean } = {}): Buffer {
   const entries: ZipEntry[] = [
     { name: '[Content_Types].xml', data: CONTENT_TYPES },
     { name: '_rels/.rels', data: RELS },
     { name: 'word/document.xml', data: documentXml(text) },
   ];
-  if (options.paddingBytes) entries.push({ name: 'word/media/padding.bin', data: Buffer.alloc(options.paddingBytes, 7) });
+  if (options.paddingBytes) {
+    const padding = options.randomPadding ? randomBytes(options.paddingBytes) : Buffer.alloc(options.paddingBytes, 7);
+    entries.push({ name: 'word/media/padding.bin', data: padding });
+  }
   return buildZip(entries);
 }
 
