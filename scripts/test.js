@@ -24,7 +24,9 @@ function run(title, command, args) {
   return ok;
 }
 
-const steps = { lint: true, typecheck: true };
+const steps = { machine: true, lint: true, typecheck: true };
+// Debian packages (LibreOffice, poppler, kubectl, …) and local services the tests use.
+if (process.env.QUIRE_SKIP_MACHINE_SETUP !== '1') steps.machine = run('machine', 'bash', [path.join(root, 'scripts/machine-setup.sh')]);
 if (!jestArgs.length) {
   steps.lint = run('lint', bin('nx'), ['show', 'projects']) && run('lint', bin('eslint'), ['apps', 'libs', 'test']);
   steps.typecheck = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
