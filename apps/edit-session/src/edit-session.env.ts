@@ -8,11 +8,20 @@ export class EditSessionEnv extends ServiceEnv {
   @MinLength(32)
   JWT_SECRET: string;
 
-  /** How long a session (and its token) lives unless ended or taken over; the sweeper ends it after. */
+  /** The longest a session (and its token) lives unless ended or taken over, however often renewed. */
   @IsInt()
   @Min(60)
   @Max(7 * 24 * 3600)
   EDIT_SESSION_TTL_SECONDS: number = 8 * 3600;
+
+  /**
+   * The lease: a session whose agent neither saves nor sends a keepalive for this long ends (the
+   * sweeper announces it), so a crashed PC does not hold a report for hours.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(7 * 24 * 3600)
+  EDIT_SESSION_LEASE_SECONDS: number = 900;
 
   /** How often expired sessions are ended (each replica; they never end the same one twice). */
   @IsInt()

@@ -2,7 +2,7 @@ import { EditSessionSubjects, externalEditRoom, StartSessionRequest } from '@qui
 import { DomainError, ErrorCode } from '@quire/errors';
 import { buildDocx, buildPdf, waitFor } from '@quire/testing';
 import { TestSocket } from './support/test-socket';
-import { agentUpload, WordEditClient, WordEditStack } from './support/word-edit-stack';
+import { agentKeepAlive, agentUpload, WordEditClient, WordEditStack } from './support/word-edit-stack';
 
 /** The browser side of the word-edit spec, against identity + edit-session + gateway processes. */
 describe('word-edit sessions (gateway → edit-session)', () => {
@@ -282,6 +282,50 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       } finally {
         watcher.close();
       }
+    });
+  });
+
+  describe('lease', () => {
+    const leaseOf = async (editId: number) =>
+      (await stack.pg.query('SELECT expires_at, max_expires_at FROM edit_session.edit_sessions WHERE id = $1', [editId])).rows[0] as {
+        expires_at: Date;
+        max_expires_at: Date;
+      };
+
+    it('starts as a lease shorter than the session lifetime; keepalive and saves renew it, never past the lifetime', async () => {
+      const session = await alice.startSession();
+      const started = await leaseOf(session.editId);
+      // Defaults: a 900 s lease inside an 8 h lifetime.
+      expect(started.max_expires_at.getTime() - started.expires_at.getTime()).toBeGreaterThan(7 * 3600 * 1000);
+      await stack.pg.query(`UPDATE edit_session.edit_sessions SET expires_at = now() + interval '30 seconds' WHERE id = $1`, [session.editId]);
+
+      const renewed = await agentKeepAlive(stack, session.editId, session.token);
+      expect(renewed.status).toBe(200);
+      expect(renewed.body).toEqual({ edit_id: session.editId, expires_at: expect.any(Number) });
+      expect(renewed.body['expires_at'] as number).toBeGreaterThan(Date.now() + 800_000);
+      expect((await leaseOf(session.editId)).expires_at.getTime()).toBe(renewed.body['expires_at']);
+
+      await stack.pg.query(`UPDATE edit_session.edit_sessions SET expires_at = now() + interval '30 seconds' WHERE id = $1`, [session.editId]);
+      expect((await agentUpload(stack, session.editId, session.token, { word: buildDocx('lease'), pdf: buildPdf('lease') })).status).toBe(200);
+      expect((await leaseOf(session.editId)).expires_at.getTime()).toBeGreaterThan(Date.now() + 800_000);
+
+      await stack.pg.query(
+        `UPDATE edit_session.edit_sessions SET expires_at = now() + interval '5 seconds', max_expires_at = now() + interval '10 seconds' WHERE id = $1`,
+        [session.editId],
+      );
+      const capped = await agentKeepAlive(stack, session.editId, session.token);
+      expect(capped.status).toBe(200);
+      expect(capped.body['expires_at'] as number).toBe((await leaseOf(session.editId)).max_expires_at.getTime());
+    });
+
+    it('refuses a keepalive without the agent header, with a login token, or for an ended session', async () => {
+      const session = await alice.startSession();
+      expect((await agentKeepAlive(stack, session.editId, session.token, {})).status).toBe(400);
+      expect((await agentKeepAlive(stack, session.editId, alice.identity.token)).status).toBe(403);
+      expect((await alice.call('PUT', `/${session.editId}`)).status).toBe(200);
+      const ended = await agentKeepAlive(stack, session.editId, session.token);
+      expect(ended.status).toBe(403);
+      expect(ended.body).toMatchObject({ code: 403 });
     });
   });
 

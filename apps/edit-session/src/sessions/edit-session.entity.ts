@@ -33,8 +33,13 @@ export class EditSession {
   @Column({ name: 'token_id', type: 'uuid' })
   tokenId: string;
 
+  /** The lease: renewed by the agent's keepalive and uploads, never past `maxExpiresAt`. */
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** The longest the session (and its token) may live: start or takeover + EDIT_SESSION_TTL_SECONDS. */
+  @Column({ name: 'max_expires_at', type: 'timestamptz' })
+  maxExpiresAt: Date;
 
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
   endedAt: Date | null;

@@ -17,9 +17,9 @@ export class SessionTokens {
     this.jwt = new QuireJwt({ secret: env.JWT_SECRET });
   }
 
-  /** A token for the session's author that expires with the session. */
+  /** A token for the session's author that expires when the session can live no longer. */
   sign(session: EditSession, now = Date.now()): string {
-    const seconds = Math.max(1, Math.floor((session.expiresAt.getTime() - now) / 1000));
+    const seconds = Math.max(1, Math.floor((session.maxExpiresAt.getTime() - now) / 1000));
     return signEditSessionToken(
       this.jwt,
       {

@@ -5,6 +5,7 @@ import {
   EditIdRequest,
   EditSessionSubjects,
   EndSessionReply,
+  KeepAliveReply,
   LabReportIdRequest,
   Principal,
   StartedSessionReply,
@@ -35,5 +36,10 @@ export class SessionsController {
   @MessagePattern(EditSessionSubjects.takeOverSession)
   takeOver(@Payload() request: EditIdRequest, @RpcPrincipal() principal: Principal): Promise<StartedSessionReply> {
     return this.sessions.takeOver(principal, request.edit_id);
+  }
+
+  @MessagePattern(EditSessionSubjects.keepAlive)
+  keepAlive(@Payload() request: EditIdRequest, @RpcPrincipal() principal: Principal): Promise<KeepAliveReply> {
+    return this.sessions.keepAlive(principal, request.edit_id);
   }
 }

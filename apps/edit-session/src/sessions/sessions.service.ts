@@ -7,6 +7,7 @@ import {
   ActiveSessionReply,
   EditSessionEvents,
   EndSessionReply,
+  KeepAliveReply,
   Principal,
   SessionEvent,
   StartedSessionReply,
@@ -21,7 +22,8 @@ import { ReportsRepository } from '../reports/reports.repository';
 import { keyOfS3Uri, s3Uri } from '../storage/storage-keys';
 import { displayNameOf } from '../wire';
 import { EditSession } from './edit-session.entity';
-import { SessionTokens } from './session-tokens';
+import { renewLease } from './session-lease';
+import { assertAgentMaySave, SessionTokens } from './session-tokens';
 
 const ONE_ACTIVE_PER_REPORT = 'edit_sessions_one_active_per_report';
 
@@ -97,7 +99,7 @@ export class SessionsService {
             authorName: displayNameOf(principal),
             isActive: true,
             tokenId: randomUUID(),
-            expiresAt: new Date(Date.now() + this.env.EDIT_SESSION_TTL_SECONDS * 1000),
+            ...this.newLease(),
             endedAt: null,
             endReason: null,
           }),
@@ -139,14 +141,15 @@ export class SessionsService {
     if (!canTakeOverEditSession(principal)) {
       throw DomainError.forbidden('Taking over an edit session needs the admin or report_editor role', { reason: 'role required' });
     }
+    const lease = this.newLease();
     const session = await this.dataSource.transaction(async (manager) => {
       const current = await this.lockActive(manager, principal.accountId, editId);
       const previous = { previous_author_name: current.authorName, previous_author_user_id: current.authorUserId };
       await manager.query(
         `UPDATE "edit_session"."edit_sessions"
-            SET "author_user_id" = $2, "author_name" = $3, "token_id" = $4, "expires_at" = $5, "updated_at" = now()
+            SET "author_user_id" = $2, "author_name" = $3, "token_id" = $4, "expires_at" = $5, "max_expires_at" = $6, "updated_at" = now()
           WHERE "id" = $1`,
-        [current.id, principal.userId, displayNameOf(principal), randomUUID(), new Date(Date.now() + this.env.EDIT_SESSION_TTL_SECONDS * 1000)],
+        [current.id, principal.userId, displayNameOf(principal), randomUUID(), lease.expiresAt, lease.maxExpiresAt],
       );
       const updated = await manager.findOneOrFail(EditSession, { where: { id: current.id } });
       await enqueueRoomEvent(manager, updated.labReportId, EditSessionEvents.authorshipChanged, sessionEvent(updated, previous));
@@ -179,6 +182,29 @@ export class SessionsService {
     });
     if (ended) await this.relay.flush();
     return ended;
+  }
+
+  /**
+   * The agent's keepalive: renews the lease of its session (never past `max_expires_at`). Only the
+   * session's current token may, while the session is active and its lease has not run out.
+   */
+  async keepAlive(principal: Principal, editId: number): Promise<KeepAliveReply> {
+    const renewed = await this.dataSource.transaction(async (manager) => {
+      const session = await manager.findOne(EditSession, {
+        where: { id: String(editId), accountId: principal.accountId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      assertAgentMaySave(principal, String(editId), session);
+      return renewLease(manager, session.id, this.env.EDIT_SESSION_LEASE_SECONDS);
+    });
+    return { edit_id: editId, expires_at: renewed.getTime() };
+  }
+
+  /** A fresh lease and lifetime, for a start or a takeover. */
+  private newLease(now = Date.now()): { expiresAt: Date; maxExpiresAt: Date } {
+    const maxExpiresAt = new Date(now + this.env.EDIT_SESSION_TTL_SECONDS * 1000);
+    const lease = new Date(now + this.env.EDIT_SESSION_LEASE_SECONDS * 1000);
+    return { expiresAt: lease < maxExpiresAt ? lease : maxExpiresAt, maxExpiresAt };
   }
 
   /**

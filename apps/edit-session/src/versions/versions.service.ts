@@ -21,6 +21,7 @@ import { enqueueRoomEvent } from '../events/room-events';
 import { OutboxRelay } from '../events/outbox-relay';
 import { ReportsRepository } from '../reports/reports.repository';
 import { EditSession } from '../sessions/edit-session.entity';
+import { renewLease } from '../sessions/session-lease';
 import { assertAgentMaySave } from '../sessions/session-tokens';
 import { StagedFiles } from '../storage/staged-files';
 import { newVersionStem, s3Uri, StorageKeys } from '../storage/storage-keys';
@@ -118,6 +119,8 @@ export class VersionsService {
           }),
         );
         await manager.query(`UPDATE "edit_session"."edit_sessions" SET "updated_at" = now() WHERE "id" = $1`, [locked.id]);
+        // A save shows the agent is alive: it renews the lease as a keepalive does.
+        await renewLease(manager, locked.id, this.env.EDIT_SESSION_LEASE_SECONDS);
         const saved = await manager.findOneOrFail(ReportVersion, { where: { id: version.id } });
         const event: FilesUploadedEvent = {
           lab_report_id: Number(saved.labReportId),

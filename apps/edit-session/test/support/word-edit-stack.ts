@@ -173,3 +173,18 @@ export async function agentUpload(
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
 }
+
+/** The agent's keepalive, as the Word agent sends it. */
+export async function agentKeepAlive(
+  stack: WordEditStack,
+  editId: number,
+  token: string,
+  headers: Record<string, string> = { 'x-is-external-edit-request': 'true' },
+): Promise<Answer> {
+  const response = await fetch(`${stack.gatewayUrl}${MOUNT}/agent/${editId}/keepalive`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...headers },
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
+}

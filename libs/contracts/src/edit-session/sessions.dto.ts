@@ -68,3 +68,12 @@ export class StartedSessionReply {
 export class EndSessionReply {
   @ApiProperty({ example: 'Session has been inactivated' }) message: string;
 }
+
+/** Answer of the agent's keepalive (`POST /agent/{edit_id}/keepalive`): the lease now ends at `expires_at`. */
+export class KeepAliveReply {
+  @ApiProperty({ example: 123 })
+  edit_id: number;
+
+  @ApiProperty({ description: 'End of the renewed lease, epoch milliseconds', example: 1640995200000 })
+  expires_at: number;
+}

@@ -12,6 +12,8 @@ export const EditSessionSubjects = {
   startSession: 'svc.edit-session.sessions.start',
   endSession: 'svc.edit-session.sessions.end',
   takeOverSession: 'svc.edit-session.sessions.takeover',
+  /** The agent renews its session's lease. */
+  keepAlive: 'svc.edit-session.sessions.keepalive',
   /** May this agent upload to this session now? Asked before any byte is staged. */
   preflightUpload: 'svc.edit-session.versions.preflight',
   commitVersion: 'svc.edit-session.versions.commit',

@@ -8,6 +8,7 @@ import {
   CommitVersionRequest,
   EditIdRequest,
   EditSessionSubjects,
+  KeepAliveReply,
   Principal,
   WordEditFileLimits,
 } from '@quire/contracts';
@@ -74,12 +75,7 @@ export class AgentUploadController {
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
   ): Promise<CommitVersionReply> {
-    if (externalEdit?.trim().toLowerCase() !== 'true') {
-      throw new DomainError(ErrorCode.BadRequest, 'X-IS-EXTERNAL-EDIT-REQUEST: true is required', { reason: 'missing X-IS-EXTERNAL-EDIT-REQUEST header' });
-    }
-    if (!isEditSessionPrincipal(principal)) {
-      throw DomainError.forbidden('Uploads need the edit-session token', { reason: 'not an edit-session token' });
-    }
+    assertAgentRequest(externalEdit, principal);
     const context = { requestId, principal };
     await this.rpc.request(EditSessionSubjects.preflightUpload, params, context);
     const received = await this.uploads.receive(request, agentUploadSpec);
@@ -87,5 +83,32 @@ export class AgentUploadController {
     return this.uploads.commit(received.files, () =>
       this.rpc.request<CommitVersionReply>(EditSessionSubjects.commitVersion, commit, { ...context, timeoutMs: COMMIT_TIMEOUT_MS }),
     );
+  }
+
+  /** The agent's keepalive: renews the session's lease (EDIT_SESSION_LEASE_SECONDS). */
+  @Post(':edit_id/keepalive')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Renew the edit session's lease (the Word agent, while the document is open; edit-session token)" })
+  @ApiHeader({ name: 'X-IS-EXTERNAL-EDIT-REQUEST', required: true, schema: { type: 'string', enum: ['true'] } })
+  @ApiOkResponse({ type: KeepAliveReply })
+  @ApiWordEditErrors(400, 401, 403, 429, 503)
+  keepAlive(
+    @Param() params: EditIdRequest,
+    @Headers(EXTERNAL_EDIT_HEADER) externalEdit: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+  ): Promise<KeepAliveReply> {
+    assertAgentRequest(externalEdit, principal);
+    return this.rpc.request<KeepAliveReply>(EditSessionSubjects.keepAlive, params, { requestId, principal });
+  }
+}
+
+/** Agent routes need the agent's header and its edit-session token. */
+function assertAgentRequest(externalEdit: string | undefined, principal: Principal): void {
+  if (externalEdit?.trim().toLowerCase() !== 'true') {
+    throw new DomainError(ErrorCode.BadRequest, 'X-IS-EXTERNAL-EDIT-REQUEST: true is required', { reason: 'missing X-IS-EXTERNAL-EDIT-REQUEST header' });
+  }
+  if (!isEditSessionPrincipal(principal)) {
+    throw DomainError.forbidden('Agent requests need the edit-session token', { reason: 'not an edit-session token' });
   }
 }
