@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitFor } from '@quire/testing';
 import { AGENT_MAIN, agentHome, AgentProcess, runAgent, sessionToken, wordStyleSave } from './support/agent-process';
-import { AgentRouteServer } from './support/agent-route-server';
+import { AgentRouteServer, LEASE_MS } from './support/agent-route-server';
 import { makeDocx } from './support/docx-fixture';
 
 const run = promisify(execFile);
@@ -231,6 +231,108 @@ describe('word-agent against a local agent route', () => {
     const again = await openSession('106', token, url, { QUIRE_AGENT_CONVERTER: 'cold' });
     expect(again.agent.output()).toContain('Using the copy already on this computer');
     expect(await readFile(again.document)).toEqual(saved);
+  });
+
+  it('renews the lease with a keepalive at start and every interval, carrying the token, and records it for status', async () => {
+    const token = sessionToken({ session_id: 's13' });
+    const { server, url } = await uploadServer(token);
+    const { agent } = await openSession('113', token, url, { QUIRE_AGENT_CONVERTER: 'cold', QUIRE_AGENT_KEEPALIVE_MS: '200' });
+    await waitFor(() => server.keepalives.length >= 4, { timeoutMs: 20_000, description: `keepalives\n${agent.output()}` });
+    for (const keepalive of server.keepalives) {
+      expect(keepalive).toMatchObject({ editId: '113', authorization: `Bearer ${token}`, externalEditHeader: 'true', bodyBytes: 0 });
+    }
+    // One at a time, one per interval: no burst.
+    const gaps = server.keepalives.slice(1, 4).map((keepalive, i) => keepalive.at - server.keepalives[i].at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(150);
+
+    const granted = new Set(server.keepalives.map((keepalive) => new Date(keepalive.at + LEASE_MS).toISOString()));
+    const { stdout } = await run(process.execPath, [AGENT_MAIN, 'status', '--json'], { env: { ...process.env, ...home.env } });
+    const summary = JSON.parse(stdout).sessions[0];
+    expect(granted.has(summary.lastKeepalive.expiresAt)).toBe(true);
+    expect(Date.parse(summary.lastKeepalive.at)).toBeGreaterThanOrEqual(server.keepalives[0].at);
+    expect(await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8')).not.toContain(token);
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it('stops as "session over" when the first keepalive is refused (403), with the default interval', async () => {
+    const token = sessionToken({ session_id: 's14' });
+    const { server, url } = await uploadServer(token);
+    server.keepaliveReply = () => ({ status: 403, body: { code: 403, message: 'Session was taken over by Dr. Jones', details: '' } });
+    const agent = runAgent(['open', link(token, '114'), '--no-open', '--server', url], { ...home.env, QUIRE_AGENT_CONVERTER: 'cold' });
+    agents.push(agent);
+    expect(await agent.exited).toBe(3);
+    expect(agent.output()).toContain('This Word editing session is over (Session was taken over by Dr. Jones)');
+    expect(server.keepalives).toHaveLength(1);
+    const record = JSON.parse(await readFile(path.join(sessionDir('114'), 'session.json'), 'utf8'));
+    expect(record.ended.reason).toContain('403');
+    expect(record.token).toBe('');
+    expect(await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8')).not.toContain(token);
+  });
+
+  it('lets an upload in flight finish before a keepalive 403 ends the session', async () => {
+    const token = sessionToken({ session_id: 's15' });
+    const { server, url } = await uploadServer(token);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    server.reply = async () => {
+      await held;
+      return { status: 200, body: { message: 'ok' } };
+    };
+    const { agent, document } = await openSession('115', token, url, { QUIRE_AGENT_CONVERTER: 'cold', QUIRE_AGENT_KEEPALIVE_MS: '200' });
+    const saved = makeDocx('Saved just before the session ended');
+    await wordStyleSave(document, saved);
+    await waitFor(() => server.attempts.length === 1, { timeoutMs: 60_000, description: `upload to start\n${agent.output()}` });
+
+    server.keepaliveReply = () => ({ status: 403, body: { code: 403, message: 'Session ended', details: '' } });
+    await waitFor(() => server.keepalives.some((keepalive) => keepalive.status === 403), { timeoutMs: 10_000, description: 'refused keepalive' });
+    const refusedAt = server.keepalives.length;
+    // The agent waits for the upload; the keepalive sends no more.
+    await waitFor(async () => (await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8')).includes('keepalive refused'), {
+      timeoutMs: 10_000,
+    });
+    expect(agent.child.exitCode).toBeNull();
+    release();
+    expect(await agent.exited).toBe(3);
+    expect(server.delivered).toHaveLength(1);
+    expect(server.delivered[0].docx).toEqual(saved);
+    expect(server.keepalives).toHaveLength(refusedAt);
+    expect(agent.output()).toContain('This Word editing session is over (Session ended)');
+    expect(await queued('115')).toBe(0);
+  });
+
+  it('keeps watching and uploading while keepalives get 503, says so once, and records the lease when they are back', async () => {
+    const token = sessionToken({ session_id: 's16' });
+    const { server, url } = await uploadServer(token);
+    server.keepaliveReply = () => ({ status: 503, body: { code: 503, message: 'Service unavailable', details: '' } });
+    const { agent, document } = await openSession('116', token, url, { QUIRE_AGENT_CONVERTER: 'cold', QUIRE_AGENT_KEEPALIVE_MS: '200' });
+    await waitFor(() => server.keepalives.length >= 4, { timeoutMs: 20_000, description: 'keepalives during the outage' });
+    const saved = makeDocx('Saved during a keepalive outage');
+    await wordStyleSave(document, saved);
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 60_000, description: `upload\n${agent.output()}` });
+    expect(agent.child.exitCode).toBeNull();
+    expect(server.delivered[0].docx).toEqual(saved);
+
+    server.keepaliveReply = (keepalive) => ({ status: 200, body: { edit_id: 116, expires_at: keepalive.at + LEASE_MS } });
+    await waitFor(async () => (await status('116')).lastKeepalive?.expiresAt, { timeoutMs: 10_000, description: 'lease recorded' });
+    const log = await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8');
+    expect(log.match(/keepalive failed/g)).toHaveLength(1);
+    expect(log).toContain('keepalive accepted again');
+    expect(await agent.stop()).toBe(0);
+  });
+
+  it('keeps working with a server that has no keepalive route (404 to the first keepalive)', async () => {
+    const token = sessionToken({ session_id: 's17' });
+    const { server, url } = await uploadServer(token);
+    server.keepaliveReply = () => ({ status: 404, body: { code: 404, message: 'Not found', details: '' } });
+    const { agent, document } = await openSession('117', token, url, { QUIRE_AGENT_CONVERTER: 'cold', QUIRE_AGENT_KEEPALIVE_MS: '200' });
+    await waitFor(() => server.keepalives.length === 1, { timeoutMs: 10_000, description: 'first keepalive' });
+    await wordStyleSave(document, makeDocx('Saved on an older server'));
+    await waitFor(() => server.delivered.length === 1, { timeoutMs: 60_000, description: `upload\n${agent.output()}` });
+    expect(agent.child.exitCode).toBeNull();
+    // The conversion and upload took several intervals: no keepalive was sent after the 404.
+    expect(server.keepalives).toHaveLength(1);
+    expect(await readFile(path.join(home.env.QUIRE_AGENT_STATE_DIR, 'agent.log'), 'utf8')).toContain('no keepalive route');
+    expect(await agent.stop()).toBe(0);
   });
 
   it('register stores the server and the winword handler; open then needs no --server, and a second open does not watch twice', async () => {

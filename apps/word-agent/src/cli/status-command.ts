@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { AgentSettings } from '../config/agent-config';
-import { LastUpload, SessionPaths, listSessionIds, readSessionRecord, readSessionStatus, sessionOwner } from '../state/session-store';
+import { LastKeepalive, LastUpload, SessionPaths, listSessionIds, readSessionRecord, readSessionStatus, sessionOwner } from '../state/session-store';
 
 export interface SessionSummary {
   editId: string;
@@ -10,6 +10,7 @@ export interface SessionSummary {
   expiresAt?: string;
   queued: number;
   lastUpload?: LastUpload;
+  lastKeepalive?: LastKeepalive;
   lastEvent?: string;
 }
 
@@ -29,6 +30,7 @@ export async function sessionSummaries(settings: AgentSettings): Promise<Session
       expiresAt: record.expiresAt ? new Date(record.expiresAt).toISOString() : undefined,
       queued,
       lastUpload: status.lastUpload,
+      lastKeepalive: status.lastKeepalive,
       lastEvent: status.lastEvent,
     });
   }
@@ -47,7 +49,8 @@ export async function statusCommand(settings: AgentSettings, json: boolean, prin
   for (const s of summaries) {
     const state = s.ended ? `ended: ${s.ended}` : s.watchedByPid ? `watched (pid ${s.watchedByPid})` : 'not watched (run `quire-word-agent resume`)';
     const last = s.lastUpload ? `${s.lastUpload.ok ? 'ok' : 'failed'} at ${s.lastUpload.at}: ${s.lastUpload.message}` : 'none';
-    print(`- edit ${s.editId}: ${state}; queued ${s.queued}; last upload ${last}\n  ${s.document}`);
+    const lease = s.lastKeepalive ? `; lease renewed at ${s.lastKeepalive.at}${s.lastKeepalive.expiresAt ? ` (until ${s.lastKeepalive.expiresAt})` : ''}` : '';
+    print(`- edit ${s.editId}: ${state}; queued ${s.queued}; last upload ${last}${lease}\n  ${s.document}`);
   }
   return 0;
 }

@@ -25,6 +25,18 @@ describe('loadSettings', () => {
     );
   });
 
+  it('reads the keepalive interval in seconds (default 300), with a test-only milliseconds override', () => {
+    const env = { QUIRE_AGENT_CONFIG: path.join(dir, 'none.json') };
+    expect(loadSettings({}, env, 'linux').keepaliveMs).toBe(300_000);
+    expect(loadSettings({}, { ...env, QUIRE_AGENT_KEEPALIVE_SECONDS: '60' }, 'linux').keepaliveMs).toBe(60_000);
+    expect(loadSettings({}, { ...env, QUIRE_AGENT_KEEPALIVE_SECONDS: '60', QUIRE_AGENT_KEEPALIVE_MS: '250' }, 'linux').keepaliveMs).toBe(250);
+    for (const bad of ['0', '-5', '1.5', 'often']) {
+      expect(() => loadSettings({}, { ...env, QUIRE_AGENT_KEEPALIVE_SECONDS: bad }, 'linux')).toThrow(
+        new ConfigError(`QUIRE_AGENT_KEEPALIVE_SECONDS must be a positive integer of seconds, got "${bad}"`),
+      );
+    }
+  });
+
   it('names the bad variable', () => {
     const env = { QUIRE_AGENT_CONFIG: path.join(dir, 'none.json') };
     expect(() => loadSettings({}, { ...env, QUIRE_AGENT_STABLE_MS: 'soon' }, 'linux')).toThrow(/QUIRE_AGENT_STABLE_MS/);

@@ -26,6 +26,8 @@ export interface AgentSettings {
   retryMaxMs: number;
   /** Longest Retry-After the agent honours as given (longer: capped). */
   maxRetryAfterMs: number;
+  /** Time between two keepalives that renew the session's lease on the server. */
+  keepaliveMs: number;
   openDocument: boolean;
   /** Desktop notifications for messages the user must act on. */
   notify: boolean;
@@ -84,11 +86,20 @@ function readConfigFile(file: string): Record<string, unknown> {
   throw new ConfigError(`${file} is not a JSON object`);
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
+function positiveInt(name: string, value: string | undefined, fallback: number, unit = 'milliseconds'): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new ConfigError(`${name} must be a positive integer of milliseconds, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new ConfigError(`${name} must be a positive integer of ${unit}, got "${value}"`);
   return parsed;
+}
+
+/**
+ * QUIRE_AGENT_KEEPALIVE_SECONDS (default 300: three chances within the server's 900 s lease).
+ * QUIRE_AGENT_KEEPALIVE_MS is for tests only (not documented): sub-second intervals.
+ */
+function keepaliveMs(env: Env): number {
+  if (env.QUIRE_AGENT_KEEPALIVE_MS) return positiveInt('QUIRE_AGENT_KEEPALIVE_MS', env.QUIRE_AGENT_KEEPALIVE_MS, 0);
+  return positiveInt('QUIRE_AGENT_KEEPALIVE_SECONDS', env.QUIRE_AGENT_KEEPALIVE_SECONDS, 300, 'seconds') * 1000;
 }
 
 export function normalizeServerUrl(name: string, value: string): string {
@@ -129,6 +140,7 @@ export function loadSettings(flags: AgentFlags = {}, env: Env = process.env, pla
     retryBaseMs: positiveInt('QUIRE_AGENT_RETRY_BASE_MS', env.QUIRE_AGENT_RETRY_BASE_MS, 1_000),
     retryMaxMs: positiveInt('QUIRE_AGENT_RETRY_MAX_MS', env.QUIRE_AGENT_RETRY_MAX_MS, 60_000),
     maxRetryAfterMs: positiveInt('QUIRE_AGENT_MAX_RETRY_AFTER_MS', env.QUIRE_AGENT_MAX_RETRY_AFTER_MS, 600_000),
+    keepaliveMs: keepaliveMs(env),
     openDocument: !flags.noOpen,
     notify: !['0', 'false', 'no'].includes((env.QUIRE_AGENT_NOTIFY ?? '').toLowerCase()),
   };

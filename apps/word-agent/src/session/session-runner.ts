@@ -11,11 +11,17 @@ import { UploadOutcome, uploadVersion } from '../upload/upload-client';
 import { QueuedUpload, UploadQueue } from '../upload/upload-queue';
 import { SaveWatcher } from '../watch/save-watcher';
 import { CoalescedTask } from '../tasks/coalesced-task';
+import { KeepaliveOutcome, sendKeepalive } from '../upload/keepalive-client';
+import { KeepAlive } from './keep-alive';
 
 /** Longest single timer (setTimeout overflows past 2^31 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How often a document Word keeps locked is tried again (every stableMs) before giving up. */
 const MAX_LOCKED_RETRIES = 20;
+/** One keepalive attempt (a tiny request; a slow answer is trouble, tried again at the next tick). */
+const KEEPALIVE_TIMEOUT_MS = 30_000;
+
+type SessionRefusal = Extract<KeepaliveOutcome, { kind: 'session-over' }>;
 
 /**
  * One edit session on this PC: watches the document, turns each settled save into a queued
@@ -31,6 +37,13 @@ export class SessionRunner {
   private readonly stopping = new AbortController();
   private readonly preparation: CoalescedTask;
   private readonly delivery: CoalescedTask;
+  private readonly keepAlive: KeepAlive;
+  /** Set when a keepalive said the session is over: uploads still pending try once more, then stop. */
+  private refusal: SessionRefusal | undefined;
+  /** Cuts short a delivery waiting for its next retry (the keepalive said the session is over). */
+  private readonly hurry = new AbortController();
+  /** status.json writes, one after the other (uploads and keepalives update it independently). */
+  private statusWrites: Promise<void> = Promise.resolve();
   private expiryTimer: NodeJS.Timeout | undefined;
   private lockedRetries = 0;
   private status: SessionStatus;
@@ -54,6 +67,22 @@ export class SessionRunner {
       (error) => this.log.error('delivery failed', { error: error.message }),
     );
     this.watcher = new SaveWatcher(this.documentPath, settings, () => void this.preparation.kick());
+    this.keepAlive = new KeepAlive({
+      intervalMs: settings.keepaliveMs,
+      maxRetryAfterMs: settings.maxRetryAfterMs,
+      send: (signal) =>
+        sendKeepalive({ serverUrl: this.record.serverUrl, editId: this.record.editId, token: this.record.token, timeoutMs: KEEPALIVE_TIMEOUT_MS, signal }),
+      onRenewed: (expiresAt) => this.leaseRenewed(expiresAt),
+      onSessionOver: (refusal) => this.keepaliveRefused(refusal),
+      onTrouble: (message) => this.log.warn('keepalive failed; trying again at the next one', { editId: this.record.editId, message }),
+      onRateLimited: (delayMs) => this.log.warn('keepalive rate limited', { editId: this.record.editId, delayMs }),
+      onRecovered: () => this.log.info('keepalive accepted again', { editId: this.record.editId }),
+      onUnsupported: (outcome) =>
+        this.log.warn('the server has no keepalive route (404 to the first keepalive); relying on uploads to keep the session', {
+          editId: this.record.editId,
+          message: outcome.message,
+        }),
+    });
     this.status = { watching: false };
   }
 
@@ -67,6 +96,8 @@ export class SessionRunner {
     await this.queue.sweepIncoming();
     await this.saveStatus('watching');
     await this.watcher.start();
+    // The lease is renewed from the moment watching starts (then every keepaliveMs).
+    this.keepAlive.start();
     if (this.record.expiresAt !== undefined) {
       const left = this.record.expiresAt - Date.now();
       this.expiryTimer = setTimeout(() => void this.expire(), Math.min(Math.max(left, 0), MAX_TIMER_MS));
@@ -81,6 +112,7 @@ export class SessionRunner {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
     this.watcher.stop();
+    this.keepAlive.stop();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.status.watching = false;
     await this.saveStatus(reason);
@@ -161,6 +193,12 @@ export class SessionRunner {
         });
         // An upload aborted by stopping is not an outage to report; a delivered one is still recorded.
         if (this.stopped && outcome.kind !== 'delivered') return;
+        // A keepalive said the session is over and this try did not settle it: no more waiting (the
+        // keepalive's refusal ends the session once delivery is idle).
+        if (this.refusal && (outcome.kind === 'retry' || outcome.kind === 'rate-limited')) {
+          this.log.info('upload not settled after the keepalive refusal; giving up', { editId: this.record.editId, status: outcome.status });
+          return;
+        }
         const next = await this.handle(upload, outcome, attempt);
         if (next === 'stop') return;
         attempt = next === 'next' ? 0 : attempt + 1;
@@ -210,13 +248,8 @@ export class SessionRunner {
         return 'again';
       }
       case 'session-over': {
-        await this.queue.clear();
         this.status.lastUpload = { at, ok: false, status: outcome.status, message: outcome.message };
-        await this.end(`the server refused the session (${outcome.status}: ${outcome.message})`);
-        this.log.alert(
-          `This Word editing session is over (${outcome.message}). Changes are no longer sent; your copy stays at ${this.documentPath}. ` +
-            'Open the report in Quire again to continue.',
-        );
+        await this.sessionOver(outcome.status, outcome.message);
         return 'stop';
       }
       case 'rejected': {
@@ -227,6 +260,39 @@ export class SessionRunner {
         return 'stop';
       }
     }
+  }
+
+  /** The server says the session is over (ended, expired, taken over): stop, drop the queue, tell the user. */
+  private async sessionOver(status: number, message: string): Promise<void> {
+    await this.queue.clear();
+    await this.end(`the server refused the session (${status}: ${message})`);
+    this.log.alert(
+      `This Word editing session is over (${message}). Changes are no longer sent; your copy stays at ${this.documentPath}. ` +
+        'Open the report in Quire again to continue.',
+    );
+  }
+
+  private async leaseRenewed(expiresAt: number | undefined): Promise<void> {
+    if (this.stopped) return;
+    this.status.lastKeepalive = { at: new Date().toISOString(), expiresAt: expiresAt === undefined ? undefined : new Date(expiresAt).toISOString() };
+    await this.saveStatus();
+  }
+
+  /**
+   * A keepalive was refused (401/403/404/410). A save being prepared or queued may still reach the
+   * server (a 403 to a keepalive must not drop it unseen): let it try first. If its upload is
+   * refused too, the upload path ends the session; otherwise the keepalive's refusal does.
+   */
+  private async keepaliveRefused(refusal: SessionRefusal): Promise<void> {
+    if (this.stopped) return;
+    this.log.info('keepalive refused; pending uploads try first', { editId: this.record.editId, status: refusal.status });
+    this.refusal = refusal;
+    this.hurry.abort();
+    await this.preparation.idle();
+    void this.delivery.kick();
+    await this.delivery.idle();
+    if (this.stopped) return;
+    await this.sessionOver(refusal.status, refusal.message);
   }
 
   /** The session is over for good: the token is useless now, so it leaves the disk too. */
@@ -245,21 +311,27 @@ export class SessionRunner {
     );
   }
 
-  private async saveStatus(event: string): Promise<void> {
-    this.status.lastEvent = event;
-    await writeSessionStatus(this.paths, this.status).catch((error: Error) => this.log.warn('cannot write status', { error: error.message }));
+  /** Writes status.json (in order with the other writes); `event` also becomes its lastEvent. */
+  private saveStatus(event?: string): Promise<void> {
+    if (event !== undefined) this.status.lastEvent = event;
+    const snapshot = structuredClone(this.status);
+    this.statusWrites = this.statusWrites.then(() =>
+      writeSessionStatus(this.paths, snapshot).catch((error: Error) => this.log.warn('cannot write status', { error: error.message })),
+    );
+    return this.statusWrites;
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      const signal = this.stopping.signal;
+      const signals = [this.stopping.signal, this.hurry.signal];
+      if (signals.some((signal) => signal.aborted)) return done();
       function done() {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        for (const signal of signals) signal.removeEventListener('abort', done);
         resolve();
       }
-      signal.addEventListener('abort', done);
+      for (const signal of signals) signal.addEventListener('abort', done);
     });
   }
 }

@@ -27,11 +27,18 @@ export interface LastUpload {
   pdfS3Path?: string;
 }
 
+/** The last keepalive the server accepted: when, and when the session's lease now ends. */
+export interface LastKeepalive {
+  at: string;
+  expiresAt?: string;
+}
+
 /** Written as the session runs; `quire-word-agent status` reads it. */
 export interface SessionStatus {
   watching: boolean;
   pid?: number;
   lastUpload?: LastUpload;
+  lastKeepalive?: LastKeepalive;
   lastEvent?: string;
 }
 

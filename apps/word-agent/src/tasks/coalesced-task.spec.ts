@@ -42,4 +42,20 @@ describe('CoalescedTask', () => {
     expect(errors).toEqual(['disk full']);
     expect(runs).toBe(2);
   });
+
+  it('idle() waits for the run going on and the one more run a kick asked for', async () => {
+    const releases: (() => void)[] = [];
+    const task = new CoalescedTask(() => new Promise<void>((resolve) => releases.push(resolve)), () => undefined);
+    await task.idle(); // nothing running: resolves at once
+    void task.kick();
+    void task.kick();
+    let idle = false;
+    const waiting = task.idle().then(() => (idle = true));
+    releases[0]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false); // the second run is going on
+    releases[1]();
+    await waiting;
+    expect(releases).toHaveLength(2);
+  });
 });

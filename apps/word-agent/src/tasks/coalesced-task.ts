@@ -6,6 +6,7 @@
 export class CoalescedTask {
   private running = false;
   private again = false;
+  private current: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly task: () => Promise<void>,
@@ -19,6 +20,16 @@ export class CoalescedTask {
       return;
     }
     this.running = true;
+    this.current = this.runAll();
+    return this.current;
+  }
+
+  /** Resolves when no run is going on nor due (including the one more run a kick asked for). */
+  async idle(): Promise<void> {
+    while (this.running) await this.current;
+  }
+
+  private async runAll(): Promise<void> {
     try {
       do {
         this.again = false;

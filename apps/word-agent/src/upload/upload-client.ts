@@ -28,7 +28,8 @@ export function agentUploadUrl(serverUrl: string, editId: string): string {
   return `${serverUrl}/api-v3/report/external-edit/agent/${encodeURIComponent(editId)}`;
 }
 
-async function serverMessage(response: Response): Promise<string> {
+/** The server's `message` (and `details`) from an error body, else the start of the body. */
+export async function serverMessage(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { message?: unknown; details?: unknown };

@@ -16,6 +16,18 @@ export interface ReceivedUpload {
   at: number;
 }
 
+/** One POST to the keepalive route, as the server read it. */
+export interface ReceivedKeepalive {
+  editId: string;
+  authorization?: string;
+  externalEditHeader?: string;
+  bodyBytes: number;
+  at: number;
+}
+
+/** The lease a keepalive grants here (the server's default EDIT_SESSION_LEASE_SECONDS). */
+export const LEASE_MS = 900_000;
+
 export interface Reply {
   status: number;
   body?: unknown;
@@ -37,6 +49,12 @@ export class AgentRouteServer {
   /** Every well-formed upload attempt, in arrival order, with the status it was answered (0: not yet). */
   readonly attempts: (ReceivedUpload & { status: number })[] = [];
   reply: (upload: ReceivedUpload, attempt: number) => Reply | Promise<Reply> = ok;
+  /** Every keepalive with a valid token, in arrival order, with the status it was answered (0: not yet). */
+  readonly keepalives: (ReceivedKeepalive & { status: number })[] = [];
+  keepaliveReply: (keepalive: ReceivedKeepalive, attempt: number) => Reply | Promise<Reply> = (keepalive) => ({
+    status: 200,
+    body: { edit_id: Number(keepalive.editId), expires_at: keepalive.at + LEASE_MS },
+  });
   private server: Server | undefined;
 
   constructor(
@@ -81,6 +99,8 @@ export class AgentRouteServer {
       response.end(this.template);
       return;
     }
+    const keepalive = /^\/api-v3\/report\/external-edit\/agent\/([^/]+)\/keepalive$/.exec(url.pathname);
+    if (request.method === 'POST' && keepalive) return send(await this.keepalive(request, decodeURIComponent(keepalive[1])));
     const route = /^\/api-v3\/report\/external-edit\/agent\/([^/]+)$/.exec(url.pathname);
     if (request.method !== 'POST' || !route) return send({ status: 404, body: { code: 404, message: 'Not found', details: '' } });
     if (request.headers.authorization !== `Bearer ${this.expectedToken}`) {
@@ -114,5 +134,26 @@ export class AgentRouteServer {
     const reply = await this.reply(upload, this.attempts.length - 1);
     attempt.status = reply.status;
     send(reply);
+  }
+
+  /** POST …/agent/{edit_id}/keepalive: no body; 200 {edit_id, expires_at} unless `keepaliveReply` says otherwise. */
+  private async keepalive(request: IncomingMessage, editId: string): Promise<Reply> {
+    let bodyBytes = 0;
+    for await (const chunk of request) bodyBytes += (chunk as Buffer).length;
+    if (request.headers.authorization !== `Bearer ${this.expectedToken}`) {
+      return { status: 401, body: { code: 401, message: 'Invalid or expired token', details: '' } };
+    }
+    const received: ReceivedKeepalive = {
+      editId,
+      authorization: request.headers.authorization,
+      externalEditHeader: request.headers['x-is-external-edit-request'] as string | undefined,
+      bodyBytes,
+      at: Date.now(),
+    };
+    const entry = { ...received, status: 0 };
+    this.keepalives.push(entry);
+    const reply = await this.keepaliveReply(received, this.keepalives.length - 1);
+    entry.status = reply.status;
+    return reply;
   }
 }
