@@ -94,6 +94,12 @@ describe('word-agent on the real stack (gateway + edit-session)', () => {
       async () => JSON.parse(await readFile(path.join(sessionDir, 'status.json'), 'utf8')).lastUpload?.ok === true,
       { timeoutMs: 60_000, description: `upload through the gateway\n${agent.output()}` },
     );
+    // The agent renewed the session's lease through the real keepalive route as soon as it watched.
+    const leaseEnd = await waitFor(
+      async () => (JSON.parse(await readFile(path.join(sessionDir, 'status.json'), 'utf8')) as { lastKeepalive?: { expiresAt?: string } }).lastKeepalive?.expiresAt,
+      { timeoutMs: 10_000, description: 'a keepalive answered by the server' },
+    );
+    expect(Date.parse(leaseEnd)).toBeGreaterThan(Date.now() + 60_000);
 
     // The active session points at the newest version (word-edit spec: GET /{lab_report_id}).
     const current = await api(`/${labReportId}`);
