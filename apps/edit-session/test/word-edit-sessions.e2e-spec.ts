@@ -1,7 +1,6 @@
 import { EditSessionSubjects, externalEditRoom, StartSessionRequest } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { buildDocx, buildPdf, waitFor } from '@quire/testing';
-import { TestSocket } from './support/test-socket';
+import { buildDocx, buildPdf, TestSocket, waitFor } from '@quire/testing';
 import { agentKeepAlive, agentUpload, WordEditClient, WordEditStack } from './support/word-edit-stack';
 
 /** The browser side of the word-edit spec, against identity + edit-session + gateway processes. */
@@ -86,8 +85,8 @@ describe('word-edit sessions (gateway → edit-session)', () => {
 
     it('refuses a WebSocket with an edit-session token', async () => {
       const session = await alice.startSession();
-      const socket = await TestSocket.connect(stack.gatewayUrl, session.token);
-      expect(await waitFor(() => socket.closeCode, { description: 'the socket to be closed' })).toBe(4401);
+      const socket = await TestSocket.connectAs(stack.gatewayUrl, session.token);
+      expect((await socket.closeCode()).code).toBe(4401);
     });
 
     it('lets exactly one of 1,000 concurrent starts win (service level over NATS)', async () => {
@@ -231,8 +230,8 @@ describe('word-edit sessions (gateway → edit-session)', () => {
     it('delivers session_created, files_uploaded, authorship_changed, session_ended in order, only to the account', async () => {
       const { reportId, templateId, templatePath } = await alice.prepare();
       const room = externalEditRoom(reportId);
-      const watcher = await TestSocket.connect(stack.gatewayUrl, bob.identity.token);
-      const outsider = await TestSocket.connect(stack.gatewayUrl, mallory.identity.token);
+      const watcher = await TestSocket.connectAs(stack.gatewayUrl, bob.identity.token);
+      const outsider = await TestSocket.connectAs(stack.gatewayUrl, mallory.identity.token);
       try {
         expect((await watcher.join(room)).event).toBe('joined');
         expect((await outsider.join(room)).data).toMatchObject({ code: ErrorCode.Forbidden, room });
@@ -267,7 +266,7 @@ describe('word-edit sessions (gateway → edit-session)', () => {
     it('the sweeper ends a lapsed session, announces it, and its token stops working', async () => {
       const session = await alice.startSession();
       const room = externalEditRoom(session.reportId);
-      const watcher = await TestSocket.connect(stack.gatewayUrl, alice.identity.token);
+      const watcher = await TestSocket.connectAs(stack.gatewayUrl, alice.identity.token);
       try {
         expect((await watcher.join(room)).event).toBe('joined');
         await stack.pg.query(`UPDATE edit_session.edit_sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [session.editId]);
@@ -334,7 +333,7 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       const admin = await stack.signIn({ account: 'A', roles: ['admin'] });
       const session = await alice.startSession();
       const room = externalEditRoom(session.reportId);
-      const watcher = await TestSocket.connect(stack.gatewayUrl, bob.identity.token);
+      const watcher = await TestSocket.connectAs(stack.gatewayUrl, bob.identity.token);
       try {
         expect((await watcher.join(room)).event).toBe('joined');
         const disabled = await fetch(`${stack.gatewayUrl}/rest/ng/users/${alice.principal.userId}/status`, {

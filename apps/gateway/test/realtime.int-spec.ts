@@ -11,10 +11,10 @@ import {
   TestDatabase,
   testEnv,
   testS3Client,
+  TestSocket,
   uniqueId,
 } from '@quire/testing';
 import { publish, respond, testNats } from './support/nats-test';
-import { TestSocket } from './support/ws-test-client';
 
 /** Identity and the gateway as processes; clients over real WebSockets; events published on NATS. */
 describe('gateway /ws', () => {

@@ -4,3 +4,4 @@ export * from './stack';
 export * from './processes';
 export * from './identities';
 export * from './docx';
+export * from './ws-client';

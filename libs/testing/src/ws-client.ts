@@ -1,6 +1,6 @@
 import { IncomingHttpHeaders } from 'node:http';
 import { ClientOptions, WebSocket } from 'ws';
-import { waitFor } from '@quire/testing';
+import { waitFor } from './wait';
 
 export interface Frame {
   event: string;
@@ -20,6 +20,11 @@ export class TestSocket {
     this.socket.on('message', (raw) => this.frames.push(JSON.parse(String(raw)) as Frame));
     this.socket.on('close', (code, reason) => (this.closed = { code, reason: String(reason) }));
     this.socket.on('error', () => undefined);
+  }
+
+  /** Connects to a gateway's `/ws` with a token in `Authorization: Bearer`. */
+  static connectAs(gatewayUrl: string, token: string): Promise<TestSocket> {
+    return TestSocket.connect(`${gatewayUrl.replace(/^http/, 'ws')}/ws`, { authorization: `Bearer ${token}` });
   }
 
   /** Resolves once the socket is open or already closed (the server may close it right away). */
@@ -57,6 +62,11 @@ export class TestSocket {
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Room events received so far (not join answers). */
+  events(room: string): Frame[] {
+    return this.frames.filter((frame) => frame.room === room);
   }
 
   close(): void {
