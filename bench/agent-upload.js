@@ -7,7 +7,6 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { S3Client } = require('@aws-sdk/client-s3');
 const { Upload } = require('@aws-sdk/lib-storage');
 const { rssOf } = require('./lib/processes');
 const { openStack } = require('./lib/stack');
@@ -84,14 +83,7 @@ async function main() {
     const rssAfter = rssOf(gateway.pid);
 
     // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: env.S3_ENDPOINT,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = stack.s3Client();
     let baselineMs = 0;
     for (let i = 0; i < uploads; i += 1) {
       const started = process.hrtime.bigint();

@@ -59,16 +59,9 @@ async function main() {
   const stack = await openStack('files');
   const { env } = stack;
   const sharp = require('sharp');
-  const { S3Client, GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
+  const { GetObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
   const { getSignedUrl } = require('@aws-sdk/s3-request-presigner');
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: env.S3_ENDPOINT,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const s3 = stack.s3Client();
   try {
     await stack.start('identity');
     await stack.start('file');

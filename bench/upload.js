@@ -7,7 +7,6 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
-const { S3Client } = require('@aws-sdk/client-s3');
 const { Upload } = require('@aws-sdk/lib-storage');
 const { rssOf } = require('./lib/processes');
 const { login, apiToken: apiTokenOf } = require('./lib/identity');
@@ -76,14 +75,7 @@ async function run({ stack, gateway, target }) {
   try {
     writeFile(file, size);
     const apiToken = await apiTokenOf(gateway.url, await login(gateway.url, env));
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: env.S3_ENDPOINT,
-      forcePathStyle: true,
-      credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const client = stack.s3Client();
     let quireBest = Infinity;
     let baseBest = Infinity;
     let rssBefore = rssOf(gateway.pid);

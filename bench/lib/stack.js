@@ -57,6 +57,18 @@ async function openStack(label) {
       running.push(app);
       return app;
     },
+    /** A client of the run's S3 server, as the baselines use it (the SDK straight to S3). */
+    s3Client() {
+      const { S3Client } = require('@aws-sdk/client-s3');
+      return new S3Client({
+        region: 'us-east-1',
+        endpoint: env.S3_ENDPOINT,
+        forcePathStyle: true,
+        credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+    },
     /** Starts a baseline script; stopped by close(). */
     async script(file, scriptEnv = {}, args = []) {
       const started = await startScript(file, scriptEnv, args);

@@ -1,12 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { externalEditRoom, RoomEvent } from '@quire/contracts';
-
-/** Rows of a data-modifying statement with RETURNING (TypeORM answers `[rows, count]` for UPDATE / DELETE). */
-export async function returning<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const result: unknown = await manager.query(sql, params);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
+import { modifiedRows } from '@quire/platform';
 
 /**
  * Writes a room event to the outbox inside the caller's transaction; the relay publishes it after
@@ -19,7 +13,7 @@ export async function enqueueRoomEvent(
   subject: string,
   data: object,
 ): Promise<void> {
-  const [row] = await returning<{ event_sequence: string }>(
+  const [row] = await modifiedRows<{ event_sequence: string }>(
     manager,
     `UPDATE "edit_session"."lab_reports" SET "event_sequence" = "event_sequence" + 1, "updated_at" = now()
        WHERE "id" = $1 RETURNING "event_sequence"`,

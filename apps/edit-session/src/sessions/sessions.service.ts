@@ -14,14 +14,14 @@ import {
   StartSessionRequest,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { ObjectStorage } from '@quire/platform';
+import { modifiedRows, ObjectStorage } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
-import { enqueueRoomEvent, returning } from '../events/room-events';
+import { enqueueRoomEvent } from '../events/room-events';
 import { OutboxRelay } from '../events/outbox-relay';
 import { ReportsRepository } from '../reports/reports.repository';
 import { keyOfS3Uri, s3Uri } from '../storage/storage-keys';
 import { displayNameOf } from '../wire';
-import { EditSession } from './edit-session.entity';
+import { EditSession, SessionEndReason } from './edit-session.entity';
 import { renewLease } from './session-lease';
 import { assertAgentMaySave, SessionTokens } from './session-tokens';
 
@@ -36,6 +36,24 @@ function sessionEvent(session: EditSession, extra: Partial<SessionEvent> = {}): 
     updated_at: session.updatedAt.getTime(),
     ...extra,
   };
+}
+
+/**
+ * Ends the active sessions that `where` selects (SQL on "edit_sessions"; its parameters start at
+ * $2) and queues `session_ended` with `reason` for each, in the caller's transaction.
+ */
+async function endSessions(manager: EntityManager, where: string, params: unknown[], reason: SessionEndReason): Promise<number> {
+  const rows = await modifiedRows<{ id: string }>(
+    manager,
+    `UPDATE "edit_session"."edit_sessions" SET "is_active" = false, "ended_at" = now(), "end_reason" = $1, "updated_at" = now()
+       WHERE "is_active" AND ${where} RETURNING "id"`,
+    [reason, ...params],
+  );
+  for (const row of rows) {
+    const session = await manager.findOneOrFail(EditSession, { where: { id: row.id } });
+    await enqueueRoomEvent(manager, session.labReportId, EditSessionEvents.sessionEnded, sessionEvent(session, { reason }));
+  }
+  return rows.length;
 }
 
 function isActiveSessionConflict(error: unknown): boolean {
@@ -124,7 +142,7 @@ export class SessionsService {
       if (session.authorUserId !== principal.userId) {
         throw DomainError.forbidden('Only the author can end this session', { reason: 'not the session author' });
       }
-      const [row] = await returning<{ updated_at: Date }>(
+      const [row] = await modifiedRows<{ updated_at: Date }>(
         manager,
         `UPDATE "edit_session"."edit_sessions" SET "is_active" = false, "ended_at" = now(), "end_reason" = 'ended', "updated_at" = now()
            WHERE "id" = $1 RETURNING "updated_at"`,
@@ -164,24 +182,13 @@ export class SessionsService {
    * Ends every active session whose lease ran out and queues `session_ended` for each. One
    * UPDATE ... RETURNING: replicas sweeping at once never end (or announce) a session twice.
    */
-  async endExpiredSessions(): Promise<number> {
-    const ended = await this.dataSource.transaction(async (manager) => {
-      const rows = await returning<{ id: string }>(
-        manager,
-        `UPDATE "edit_session"."edit_sessions" SET "is_active" = false, "ended_at" = now(), "end_reason" = 'expired', "updated_at" = now()
-           WHERE "id" IN (SELECT "id" FROM "edit_session"."edit_sessions" WHERE "is_active" AND "expires_at" <= now()
-                          ORDER BY "expires_at" LIMIT 500 FOR UPDATE SKIP LOCKED)
-           RETURNING "id"`,
-        [],
-      );
-      for (const row of rows) {
-        const session = await manager.findOneOrFail(EditSession, { where: { id: row.id } });
-        await enqueueRoomEvent(manager, session.labReportId, EditSessionEvents.sessionEnded, sessionEvent(session, { reason: 'expired' }));
-      }
-      return rows.length;
-    });
-    if (ended) await this.relay.flush();
-    return ended;
+  endExpiredSessions(): Promise<number> {
+    return this.endAndAnnounce(
+      `"id" IN (SELECT "id" FROM "edit_session"."edit_sessions" WHERE "is_active" AND "expires_at" <= now()
+                ORDER BY "expires_at" LIMIT 500 FOR UPDATE SKIP LOCKED)`,
+      [],
+      'expired',
+    );
   }
 
   /**
@@ -211,36 +218,20 @@ export class SessionsService {
    * Ends the active sessions of a user who lost access (identity's `user_disabled`): their
    * agent's token stops working at once and the report is free for someone else.
    */
-  async endSessionsOfUser(accountId: string, userId: string): Promise<number> {
-    const ended = await this.dataSource.transaction(async (manager) => {
-      const rows = await returning<{ id: string }>(
-        manager,
-        `UPDATE "edit_session"."edit_sessions" SET "is_active" = false, "ended_at" = now(), "end_reason" = 'access_revoked', "updated_at" = now()
-           WHERE "account_id" = $1 AND "author_user_id" = $2 AND "is_active" RETURNING "id"`,
-        [accountId, userId],
-      );
-      for (const row of rows) {
-        const session = await manager.findOneOrFail(EditSession, { where: { id: row.id } });
-        await enqueueRoomEvent(manager, session.labReportId, EditSessionEvents.sessionEnded, sessionEvent(session, { reason: 'access_revoked' }));
-      }
-      return rows.length;
-    });
+  endSessionsOfUser(accountId: string, userId: string): Promise<number> {
+    return this.endAndAnnounce(`"account_id" = $2 AND "author_user_id" = $3`, [accountId, userId], 'access_revoked');
+  }
+
+  /** Ends the sessions `where` selects in one transaction, then publishes their `session_ended`. */
+  private async endAndAnnounce(where: string, params: unknown[], reason: SessionEndReason): Promise<number> {
+    const ended = await this.dataSource.transaction((manager) => endSessions(manager, where, params, reason));
     if (ended) await this.relay.flush();
     return ended;
   }
 
   /** A lapsed session still holds the report's slot until swept: free it before a new start. */
   private async endExpired(manager: EntityManager, labReportId: string): Promise<void> {
-    const rows = await returning<{ id: string }>(
-      manager,
-      `UPDATE "edit_session"."edit_sessions" SET "is_active" = false, "ended_at" = now(), "end_reason" = 'expired', "updated_at" = now()
-         WHERE "lab_report_id" = $1 AND "is_active" AND "expires_at" <= now() RETURNING "id"`,
-      [labReportId],
-    );
-    for (const row of rows) {
-      const session = await manager.findOneOrFail(EditSession, { where: { id: row.id } });
-      await enqueueRoomEvent(manager, labReportId, EditSessionEvents.sessionEnded, sessionEvent(session, { reason: 'expired' }));
-    }
+    await endSessions(manager, `"lab_report_id" = $2 AND "expires_at" <= now()`, [labReportId], 'expired');
   }
 
   private async lockActive(manager: EntityManager, accountId: string, editId: number): Promise<EditSession> {

@@ -12,11 +12,11 @@ import {
   TokenRevokedEvent,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
+import { modifiedRows } from '@quire/platform';
 import { IdentityEnv } from '../identity.env';
 import { Outbox } from '../outbox/outbox';
 import { principalOf, UsersRepository } from '../users/users.repository';
 import { ApiToken } from './api-token.entity';
-import { modifiedRows } from '../database/modified-rows';
 
 /** last_used_at is written at most this often per token (the gateway caches resolutions anyway). */
 const LAST_USED_RESOLUTION_SECONDS = 60;

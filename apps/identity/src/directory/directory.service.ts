@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { requireDirectoryReader, requireUserAdmin } from '@quire/auth';
 import { CreateTeamBody, Principal, RoleView, TeamMemberRequest, TeamView, UserView } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { modifiedRows } from '../database/modified-rows';
+import { modifiedRows } from '@quire/platform';
 import { uniqueViolation, UsersRepository, userView } from '../users/users.repository';
 import { Role, Team } from './directory.entities';
 

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { loginSessionScope, scopeValue } from '@quire/auth';
 import { IdentityEvents, Principal, ResolveSessionRequest, SessionRevokedEvent } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
+import { modifiedRows } from '@quire/platform';
 import { Outbox } from '../outbox/outbox';
 import { principalOf, UsersRepository } from '../users/users.repository';
-import { modifiedRows } from '../database/modified-rows';
 
 @Injectable()
 export class SessionsService {

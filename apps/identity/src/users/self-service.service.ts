@@ -11,6 +11,7 @@ import {
   UserStatusReply,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
+import { modifiedRows } from '@quire/platform';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { Institute } from '../directory/directory.entities';
 import { IdentityEnv } from '../identity.env';
@@ -18,7 +19,6 @@ import { Outbox } from '../outbox/outbox';
 import { clearLoginFailures } from '../sessions/login-lockout';
 import { conflictFor, revokeSessionsOf } from './users.service';
 import { uniqueViolation, UsersRepository } from './users.repository';
-import { modifiedRows } from '../database/modified-rows';
 
 /** The same answer whether or not the login name exists. */
 const FORGOT_PASSWORD_REPLY = { status: 'success', message: 'If the login name exists, a reset link has been sent to its email address' } as const;

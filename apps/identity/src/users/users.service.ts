@@ -15,11 +15,11 @@ import {
   UserView,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
+import { modifiedRows } from '@quire/platform';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { Outbox } from '../outbox/outbox';
 import { clearLoginFailures } from '../sessions/login-lockout';
 import { uniqueViolation, UsersRepository, userView } from './users.repository';
-import { modifiedRows } from '../database/modified-rows';
 
 export function conflictFor(constraint: string): DomainError {
   const field = constraint.includes('email') ? 'email' : 'loginName';

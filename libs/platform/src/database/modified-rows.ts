@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 
 /**
- * The RETURNING rows of an UPDATE / DELETE. TypeORM's Postgres driver answers those as
- * `[rows, rowCount]` (and other statements as the rows), so callers go through this.
+ * The RETURNING rows of a data-modifying statement. TypeORM's Postgres driver answers UPDATE /
+ * DELETE as `[rows, rowCount]` (and other statements as the rows), so callers go through this.
  */
 export async function modifiedRows<T>(manager: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
   const result: unknown = await manager.query(sql, parameters);
