@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { ServicePlatformModule, SystemModule } from '@quire/platform';
+import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { EditSessionEnv } from './edit-session.env';
-import { OutboxRelay } from './events/outbox-relay';
 import { migrations } from './migrations';
 import { LabReport } from './reports/lab-report.entity';
 import { ReportsController } from './reports/reports.controller';
@@ -34,7 +33,7 @@ export const editSessionEntities = [LabReport, ReportTemplate, EditSession, Repo
     ReportsRepository,
     SessionTokens,
     StagedFiles,
-    OutboxRelay,
+    outboxProvider(ServiceSchemas['edit-session'], 2000),
     SessionExpirySweeper,
   ],
 })

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { ServicePlatformModule, SystemModule } from '@quire/platform';
+import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { AccountsRepository } from './accounts/accounts.repository';
 import { ApiTokensController } from './api-tokens/api-tokens.controller';
 import { ApiTokensService } from './api-tokens/api-tokens.service';
@@ -12,7 +12,6 @@ import { identityEntities } from './entities';
 import { IdentityEnv } from './identity.env';
 import { DevMailSink } from './mail/dev-mail-sink';
 import { migrations } from './migrations';
-import { Outbox } from './outbox/outbox';
 import { RoomsController } from './rooms/rooms.controller';
 import { LoginLockout } from './sessions/login-lockout';
 import { LoginUseCase } from './sessions/login.use-case';
@@ -28,7 +27,7 @@ import { UsersService } from './users/users.service';
   providers: [
     AccountsRepository,
     UsersRepository,
-    Outbox,
+    outboxProvider(ServiceSchemas['identity'], 5000),
     DevMailSink,
     BootstrapAccount,
     LoginLockout,

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@quire/platform';
+import { bootstrapService, Outbox } from '@quire/platform';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
 import { IdentityEnv } from './identity.env';
 import { IdentityModule } from './identity.module';
-import { Outbox } from './outbox/outbox';
 
 void bootstrapService({
   name: 'identity',

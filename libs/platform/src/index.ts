@@ -10,6 +10,7 @@ export * from './nats/draining-nats-server';
 export * from './database/database.module';
 export * from './database/outbox.migration';
 export * from './database/modified-rows';
+export * from './database/outbox';
 export * from './storage/object-storage';
 export * from './storage/storage.module';
 export * from './storage/staging';

@@ -1,9 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { externalEditRoom, RoomEvent } from '@quire/contracts';
-import { modifiedRows } from '@quire/platform';
+import { insertOutboxEvent, modifiedRows } from '@quire/platform';
 
 /**
- * Writes a room event to the outbox inside the caller's transaction; the relay publishes it after
+ * Writes a room event to the outbox inside the caller's transaction; `Outbox.flush` publishes it after
  * commit. The report's counter gives each event of a room its `sequence`, and its row lock orders
  * concurrent writers of one report the way they commit.
  */
@@ -21,5 +21,5 @@ export async function enqueueRoomEvent(
   );
   const event = subject.slice(subject.lastIndexOf('.') + 1);
   const payload: RoomEvent = { room: externalEditRoom(labReportId), event, data, sequence: Number(row?.event_sequence ?? 0) };
-  await manager.query(`INSERT INTO "edit_session"."outbox" ("subject", "payload") VALUES ($1, $2)`, [subject, JSON.stringify(payload)]);
+  await insertOutboxEvent(manager, 'edit_session', subject, payload);
 }

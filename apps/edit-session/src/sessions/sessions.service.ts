@@ -14,10 +14,9 @@ import {
   StartSessionRequest,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { modifiedRows, ObjectStorage } from '@quire/platform';
+import { modifiedRows, ObjectStorage, Outbox } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
 import { enqueueRoomEvent } from '../events/room-events';
-import { OutboxRelay } from '../events/outbox-relay';
 import { ReportsRepository } from '../reports/reports.repository';
 import { keyOfS3Uri, s3Uri } from '../storage/storage-keys';
 import { displayNameOf } from '../wire';
@@ -69,7 +68,7 @@ export class SessionsService {
     private readonly reports: ReportsRepository,
     private readonly tokens: SessionTokens,
     private readonly storage: ObjectStorage,
-    private readonly relay: OutboxRelay,
+    private readonly outbox: Outbox,
     private readonly env: EditSessionEnv,
   ) {}
 
@@ -132,7 +131,7 @@ export class SessionsService {
       }
       throw error;
     }
-    await this.relay.flush();
+    await this.outbox.flush();
     return this.launchReply(session, template.docxKey);
   }
 
@@ -151,7 +150,7 @@ export class SessionsService {
       session.updatedAt = row!.updated_at;
       await enqueueRoomEvent(manager, session.labReportId, EditSessionEvents.sessionEnded, sessionEvent(session, { reason: 'ended' }));
     });
-    await this.relay.flush();
+    await this.outbox.flush();
     return { message: 'Session has been inactivated' };
   }
 
@@ -173,7 +172,7 @@ export class SessionsService {
       await enqueueRoomEvent(manager, updated.labReportId, EditSessionEvents.authorshipChanged, sessionEvent(updated, previous));
       return updated;
     });
-    await this.relay.flush();
+    await this.outbox.flush();
     const template = session.templateId ? await this.reports.findTemplate(principal.accountId, session.templateId) : null;
     return this.launchReply(session, template?.docxKey);
   }
@@ -225,7 +224,7 @@ export class SessionsService {
   /** Ends the sessions `where` selects in one transaction, then publishes their `session_ended`. */
   private async endAndAnnounce(where: string, params: unknown[], reason: SessionEndReason): Promise<number> {
     const ended = await this.dataSource.transaction((manager) => endSessions(manager, where, params, reason));
-    if (ended) await this.relay.flush();
+    if (ended) await this.outbox.flush();
     return ended;
   }
 

@@ -15,10 +15,9 @@ import {
   WordEditFileLimits,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { ObjectStorage } from '@quire/platform';
+import { ObjectStorage, Outbox } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
 import { enqueueRoomEvent } from '../events/room-events';
-import { OutboxRelay } from '../events/outbox-relay';
 import { ReportsRepository } from '../reports/reports.repository';
 import { EditSession } from '../sessions/edit-session.entity';
 import { renewLease } from '../sessions/session-lease';
@@ -48,7 +47,7 @@ export class VersionsService {
     private readonly reports: ReportsRepository,
     private readonly staged: StagedFiles,
     private readonly storage: ObjectStorage,
-    private readonly relay: OutboxRelay,
+    private readonly outbox: Outbox,
     private readonly env: EditSessionEnv,
   ) {}
 
@@ -140,7 +139,7 @@ export class VersionsService {
     }
     if (!outcome.created) await this.staged.deleteQuietly([docxKey, pdfKey]);
     await this.staged.deleteQuietly([word.key, pdf.key]);
-    if (outcome.created) await this.relay.flush();
+    if (outcome.created) await this.outbox.flush();
     return this.reply(outcome.version, outcome.created);
   }
 

@@ -12,9 +12,8 @@ import {
   TokenRevokedEvent,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { modifiedRows } from '@quire/platform';
+import { modifiedRows, Outbox } from '@quire/platform';
 import { IdentityEnv } from '../identity.env';
-import { Outbox } from '../outbox/outbox';
 import { principalOf, UsersRepository } from '../users/users.repository';
 import { ApiToken } from './api-token.entity';
 
@@ -91,7 +90,7 @@ export class ApiTokensService {
       const event: TokenRevokedEvent = { accountId: principal.accountId, userId: rows[0].user_id, tokenId: id };
       await this.outbox.add(manager, IdentityEvents.tokenRevoked, event);
     });
-    await this.outbox.flushSoon();
+    await this.outbox.flush();
     return { id, deleted: true };
   }
 

@@ -4,8 +4,7 @@ import { DataSource } from 'typeorm';
 import { loginSessionScope, scopeValue } from '@quire/auth';
 import { IdentityEvents, Principal, ResolveSessionRequest, SessionRevokedEvent } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { modifiedRows } from '@quire/platform';
-import { Outbox } from '../outbox/outbox';
+import { modifiedRows, Outbox } from '@quire/platform';
 import { principalOf, UsersRepository } from '../users/users.repository';
 
 @Injectable()
@@ -43,7 +42,7 @@ export class SessionsService {
         await this.outbox.add(manager, IdentityEvents.sessionRevoked, event);
       }
     });
-    await this.outbox.flushSoon();
+    await this.outbox.flush();
     return { status: 'success' };
   }
 }

@@ -11,11 +11,10 @@ import {
   UserStatusReply,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { modifiedRows } from '@quire/platform';
+import { modifiedRows, Outbox } from '@quire/platform';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { Institute } from '../directory/directory.entities';
 import { IdentityEnv } from '../identity.env';
-import { Outbox } from '../outbox/outbox';
 import { clearLoginFailures } from '../sessions/login-lockout';
 import { conflictFor, revokeSessionsOf } from './users.service';
 import { uniqueViolation, UsersRepository } from './users.repository';
@@ -105,7 +104,7 @@ export class SelfServiceService {
       };
       await this.outbox.add(manager, IdentityEvents.mailRequested, mail);
     });
-    await this.outbox.flushSoon();
+    await this.outbox.flush();
     return FORGOT_PASSWORD_REPLY;
   }
 
@@ -139,7 +138,7 @@ export class SelfServiceService {
       await clearLoginFailures(manager, account.id, user.id);
       await revokeSessionsOf(manager, this.outbox, account.id, user.id);
     });
-    await this.outbox.flushSoon();
+    await this.outbox.flush();
     return { status: 'success' };
   }
 }

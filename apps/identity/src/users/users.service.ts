@@ -15,9 +15,8 @@ import {
   UserView,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { modifiedRows } from '@quire/platform';
+import { modifiedRows, Outbox } from '@quire/platform';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { Outbox } from '../outbox/outbox';
 import { clearLoginFailures } from '../sessions/login-lockout';
 import { uniqueViolation, UsersRepository, userView } from './users.repository';
 
@@ -133,7 +132,7 @@ export class UsersService {
         await this.outbox.add(manager, IdentityEvents.userDisabled, event);
       }
     });
-    await this.outbox.flushSoon();
+    await this.outbox.flush();
     return { id: request.userId, status: request.status };
   }
 }
