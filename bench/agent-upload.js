@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { Upload } = require('@aws-sdk/lib-storage');
-const { rssOf } = require('./lib/processes');
+const { rssSampler } = require('./lib/processes');
 const { openStack } = require('./lib/stack');
 const { docxOfSize, pdfOfSize } = require('./lib/docx');
 const { login } = require('./lib/identity');
@@ -55,9 +55,7 @@ async function main() {
     const totalMB = (uploads * 2 * fileBytes) / MB;
 
     // Quire: the agent route, sequential; the session is renewed every 5 saves (spec rate limit).
-    const rssBefore = rssOf(gateway.pid);
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(gateway.pid))), 50);
+    const sampler = rssSampler(gateway.pid, 50);
     let session;
     let quireMs = 0;
     for (let i = 0; i < uploads; i += 1) {
@@ -79,8 +77,7 @@ async function main() {
       quireMs += Number(process.hrtime.bigint() - started) / 1e6;
       if (response.status !== 200 || !answer.created) throw new Error(`upload ${i}: ${response.status} ${JSON.stringify(answer)}`);
     }
-    clearInterval(sampler);
-    const rssAfter = rssOf(gateway.pid);
+    const { before: rssBefore, peak: rssPeak, after: rssAfter } = sampler.stop();
 
     // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
     const client = stack.s3Client();

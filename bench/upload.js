@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Upload } = require('@aws-sdk/lib-storage');
-const { rssOf } = require('./lib/processes');
+const { rssOf, rssSampler } = require('./lib/processes');
 const { login, apiToken: apiTokenOf } = require('./lib/identity');
 
 const MB = 1024 * 1024;
@@ -26,18 +26,18 @@ function writeFile(file, size) {
   }
 }
 
-/** Samples a process's RSS every 20 ms while `work` runs: [before, peak]. */
+/** Runs `work` while sampling a process's RSS every 20 ms: {result, before, peak}. */
 async function withRss(pid, work) {
-  const before = rssOf(pid);
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 20);
+  const sampler = rssSampler(pid, 20);
+  let result;
   try {
-    const result = await work();
-    peak = Math.max(peak, rssOf(pid));
-    return { result, before, peak };
-  } finally {
-    clearInterval(timer);
+    result = await work();
+  } catch (error) {
+    sampler.stop();
+    throw error;
   }
+  const { before, peak } = sampler.stop();
+  return { result, before, peak };
 }
 
 async function timed(work) {

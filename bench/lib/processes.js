@@ -80,4 +80,19 @@ function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
 }
 
-module.exports = { root, freePort, waitFor, startScript, startApp, rssOf };
+/** Samples a process's RSS every `intervalMs` until stop(), which answers {before, peak, after} in bytes. */
+function rssSampler(pid, intervalMs) {
+  const before = rssOf(pid);
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(pid))), intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const after = rssOf(pid);
+      peak = Math.max(peak, after);
+      return { before, peak, after };
+    },
+  };
+}
+
+module.exports = { root, freePort, waitFor, startScript, startApp, rssOf, rssSampler };

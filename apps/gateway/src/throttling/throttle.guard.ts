@@ -2,10 +2,9 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerRequest } from '@nestjs/throttler';
 import { editSessionOf, scopeValue } from '@quire/auth';
 import { DomainError, ErrorCode } from '@quire/errors';
+import { isProbePath } from '@quire/platform';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 
-/** Probes and scrapes are not callers: a tight limit must never fail a readiness check. */
-const UNTHROTTLED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Counts per principal when there is one (per address otherwise); 429 with Retry-After. It runs
@@ -17,7 +16,8 @@ export class QuireThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const url = context.switchToHttp().getRequest<AuthenticatedRequest>().url;
-    return UNTHROTTLED_PATHS.test(url);
+    // Probes and scrapes are not callers: a tight limit must never fail a readiness check.
+    return isProbePath(url);
   }
 
   /**

@@ -29,7 +29,12 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-const QUIET_PATHS = /^\/(health|metrics)(\/|$|\?)/;
+const PROBE_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
+/** Health probes and metrics scrapes: not callers, so neither logged nor rate-limited. */
+export function isProbePath(url: string): boolean {
+  return PROBE_PATHS.test(url);
+}
 const SECRET_QUERY = /([?&](auth_code|token)=)[^&]*/g;
 
 /**
@@ -42,7 +47,7 @@ export function logRequests(fastify: FastifyInstance): void {
     const logger = PinoLogger.root;
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : 'info';
-    if (!logger?.isLevelEnabled(level) || QUIET_PATHS.test(request.url)) return done();
+    if (!logger?.isLevelEnabled(level) || isProbePath(request.url)) return done();
     logger[level](
       {
         requestId: request.id,
