@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QuireJwt, verifyEditSessionToken } from '@quire/auth';
 import { Principal } from '@quire/contracts';
-import { GatewayEnv } from '../gateway.env';
 
 /**
  * The Word agent's edit-session token. Its principal carries one scope,
@@ -10,11 +9,7 @@ import { GatewayEnv } from '../gateway.env';
  */
 @Injectable()
 export class EditSessionTokenResolver {
-  private readonly jwt: QuireJwt;
-
-  constructor(env: GatewayEnv) {
-    this.jwt = new QuireJwt({ secret: env.JWT_SECRET });
-  }
+  constructor(private readonly jwt: QuireJwt) {}
 
   async resolve(token: string): Promise<Principal> {
     return verifyEditSessionToken(this.jwt, token).principal;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QuireJwt } from '@quire/auth';
 import { Principal, Subjects } from '@quire/contracts';
-import { GatewayEnv } from '../gateway.env';
 import { IdentityResolution } from './identity-resolution';
 
 /**
@@ -11,14 +10,10 @@ import { IdentityResolution } from './identity-resolution';
  */
 @Injectable()
 export class LoginTokenResolver {
-  private readonly jwt: QuireJwt;
-
   constructor(
-    env: GatewayEnv,
+    private readonly jwt: QuireJwt,
     private readonly identity: IdentityResolution,
-  ) {
-    this.jwt = new QuireJwt({ secret: env.JWT_SECRET });
-  }
+  ) {}
 
   async resolve(token: string): Promise<Principal> {
     const { principal: claims, sessionId } = this.jwt.verifyLogin(token);

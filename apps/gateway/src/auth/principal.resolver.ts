@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
-import { EDIT_SESSION_TOKEN_TYPE, peekTokenType } from '@quire/auth';
+import { Injectable, Provider } from '@nestjs/common';
+import { EDIT_SESSION_TOKEN_TYPE, peekTokenType, QuireJwt } from '@quire/auth';
 import { Principal } from '@quire/contracts';
 import { ApiTokenResolver } from './api-token.resolver';
+import { GatewayEnv } from '../gateway.env';
 import { Credential } from './credentials';
 import { EditSessionTokenResolver } from './edit-session-token.resolver';
 import { LoginTokenResolver } from './login-token.resolver';
@@ -26,4 +27,7 @@ export class PrincipalResolver {
   }
 }
 
-export const principalResolvers = [PrincipalResolver, LoginTokenResolver, EditSessionTokenResolver, ApiTokenResolver];
+/** One verifier of Quire JWTs (login and edit-session tokens) for the process. */
+const quireJwtProvider: Provider = { provide: QuireJwt, inject: [GatewayEnv], useFactory: (env: GatewayEnv) => new QuireJwt({ secret: env.JWT_SECRET }) };
+
+export const principalResolvers: Provider[] = [PrincipalResolver, LoginTokenResolver, EditSessionTokenResolver, ApiTokenResolver, quireJwtProvider];
