@@ -4,7 +4,8 @@
 //   (a) gateway GET /health/live            vs bare Fastify hello
 //   (b) gateway → NATS → service → Postgres  vs bare Fastify + pg, same SQL
 //   (c) upload through the gateway pipeline  vs the SDK's multipart Upload to the same S3
-// Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200).
+// Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200),
+// BENCH_ONLY (e.g. `a` or `a,b`: run only those; default all).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +16,7 @@ const { openStack } = require('./lib/stack');
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const targets = { a: 0.8, b: 0.5, c: 0.8 };
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((s) => s.trim()));
 
 function row(name, quire, baseline, target) {
   const ratio = quire.requestsPerSecond / baseline.requestsPerSecond;
@@ -54,25 +56,31 @@ async function main() {
     const options = { connections, durationSeconds };
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString(), http: [] };
 
-    console.log('(a) gateway hello vs bare Fastify hello');
-    const aQuire = await load(`${gateway.url}/health/live`, options);
-    const aBase = await load(`${hello.info.url}/hello`, options);
-    results.http.push(row('(a) hello: gateway vs bare Fastify', aQuire, aBase, targets.a));
+    if (only.has('a')) {
+      console.log('(a) gateway hello vs bare Fastify hello');
+      const aQuire = await load(`${gateway.url}/health/live`, options);
+      const aBase = await load(`${hello.info.url}/hello`, options);
+      results.http.push(row('(a) hello: gateway vs bare Fastify', aQuire, aBase, targets.a));
+    }
 
-    console.log('(b) gateway → NATS → identity → Postgres vs Fastify + pg');
-    const bQuire = await load(`${gateway.url}/rest/ng/_ping`, { ...options, headers: { 'x-os-api-token': token } });
-    const bBase = await load(`${pgBaseline.info.url}/ping`, options);
-    results.http.push(row('(b) one-row read: via NATS vs Fastify+pg', bQuire, bBase, targets.b));
+    if (only.has('b')) {
+      console.log('(b) gateway → NATS → identity → Postgres vs Fastify + pg');
+      const bQuire = await load(`${gateway.url}/rest/ng/_ping`, { ...options, headers: { 'x-os-api-token': token } });
+      const bBase = await load(`${pgBaseline.info.url}/ping`, options);
+      results.http.push(row('(b) one-row read: via NATS vs Fastify+pg', bQuire, bBase, targets.b));
 
-    // Not a target: the same two hops with no framework (bare Fastify → NATS → bare responder + pg).
-    const floorEnv = { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity', SUBJECT: `bench${id}.floor.ping` };
-    await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['back']);
-    const floorFront = await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['front']);
-    const bFloor = await load(`${floorFront.info.url}/ping`, options);
-    results.http.push(row("(b') floor: no framework, same hops", bFloor, bBase, null));
+      // Not a target: the same two hops with no framework (bare Fastify → NATS → bare responder + pg).
+      const floorEnv = { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity', SUBJECT: `bench${id}.floor.ping` };
+      await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['back']);
+      const floorFront = await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['front']);
+      const bFloor = await load(`${floorFront.info.url}/ping`, options);
+      results.http.push(row("(b') floor: no framework, same hops", bFloor, bBase, null));
+    }
 
-    const upload = require('./upload');
-    results.upload = await upload.run({ stack, gateway, target: targets.c });
+    if (only.has('c')) {
+      const upload = require('./upload');
+      results.upload = await upload.run({ stack, gateway, target: targets.c });
+    }
 
     print(results);
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -22,16 +22,13 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
   // Hooks in callback style: no promise per request on the hot path.
   fastify.addHook('onRequest', (request, reply, done) => {
     request.raw.headers['x-request-id'] = request.id;
-    void reply.headers(security).header('x-request-id', request.id);
+    void reply.headers(security.for(request.url)).header('x-request-id', request.id);
     done();
   });
   logRequests(fastify);
   registerLiveness(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
-    httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    httpDuration.observe([request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode)], reply.elapsedTime / 1000);
     done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env), adapter, {
@@ -41,12 +38,15 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
   app.useLogger(app.get(Logger));
   await registerMultipart(app);
   const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  app.enableCors({
-    origin: origins.length ? origins : false,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    credentials: true,
-    exposedHeaders: ['x-request-id', 'Retry-After'],
-  });
+  // No configured origin: no CORS hook at all (it would only ever refuse, on every request).
+  if (origins.length) {
+    app.enableCors({
+      origin: origins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      credentials: true,
+      exposedHeaders: ['x-request-id', 'Retry-After'],
+    });
+  }
   app.useWebSocketAdapter(new WsAdapter(app));
   const document = SwaggerModule.createDocument(
     app,

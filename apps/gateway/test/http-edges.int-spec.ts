@@ -65,14 +65,18 @@ describe('gateway HTTP edges', () => {
     });
   });
 
-  it('sends security headers (helmet) on API answers', async () => {
+  it("sends the REST security headers on API answers and helmet's set on Swagger UI", async () => {
     const response = await fetch(`${gateway.url}/api/v1/_ping`);
     expect(response.status).toBe(401);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers.get('x-powered-by')).toBeNull();
+    const docs = await fetch(`${gateway.url}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self' 'unsafe-inline'");
+    expect(docs.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
   describe('CORS', () => {

@@ -1,14 +1,34 @@
-import { gatewaySecurityHeaders, securityHeaders } from './security-headers';
+import { API_SECURITY_HEADERS, gatewaySecurityHeaders, securityHeaders } from './security-headers';
 
 describe('security headers', () => {
-  it("are helmet's, computed once, with the gateway's CSP for Swagger UI", () => {
-    const headers = gatewaySecurityHeaders();
-    expect(headers['x-content-type-options']).toBe('nosniff');
-    expect(headers['x-frame-options']).toBe('SAMEORIGIN');
-    expect(headers['strict-transport-security']).toMatch(/^max-age=\d+/);
-    expect(headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
-    expect(headers['content-security-policy']).toContain("default-src 'self'");
-    expect(Object.keys(headers).every((name) => name === name.toLowerCase())).toBe(true);
+  const headers = gatewaySecurityHeaders();
+
+  it('gives API answers the REST set: nothing may frame, run or load from them', () => {
+    const api = headers.for('/api/v1/_ping');
+    expect(api).toBe(API_SECURITY_HEADERS);
+    expect(api['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api['x-content-type-options']).toBe('nosniff');
+    expect(api['x-frame-options']).toBe('DENY');
+    expect(api['strict-transport-security']).toMatch(/^max-age=\d+/);
+    expect(headers.for('/files/view/1?auth_code=x')).toBe(API_SECURITY_HEADERS);
+    expect(headers.for('/documents')).toBe(API_SECURITY_HEADERS);
+  });
+
+  it("gives Swagger UI at /docs helmet's full set with a CSP that lets it run", () => {
+    for (const url of ['/docs', '/docs/', '/docs/swagger-ui.css', '/docs?x=1']) {
+      const docs = headers.for(url);
+      expect(docs['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+      expect(docs['content-security-policy']).toContain("default-src 'self'");
+      expect(docs['x-content-type-options']).toBe('nosniff');
+      expect(docs['x-frame-options']).toBe('SAMEORIGIN');
+    }
+    expect(headers.for('/docsx')).toBe(API_SECURITY_HEADERS);
+  });
+
+  it('are lower-case names, as Fastify stores them', () => {
+    for (const url of ['/docs', '/api']) {
+      expect(Object.keys(headers.for(url)).every((name) => name === name.toLowerCase())).toBe(true);
+    }
   });
 
   it('follows the options it is given', () => {

@@ -14,9 +14,16 @@ export async function registerMultipart(app: NestFastifyApplication): Promise<vo
   app
     .getHttpAdapter()
     .getInstance()
-    .addHook('onSend', async (request, reply, payload) => {
-      if (!request.raw.complete && !(await drainSmallBody(request.raw))) void reply.header('connection', 'close');
-      return payload;
+    .addHook('onSend', (request, reply, payload, done) => {
+      // Callback style: almost every request has been read whole by now, and costs no promise.
+      if (request.raw.complete) return done(null, payload);
+      drainSmallBody(request.raw).then(
+        (drained) => {
+          if (!drained) void reply.header('connection', 'close');
+          done(null, payload);
+        },
+        (error: Error) => done(error),
+      );
     });
 }
 

@@ -19,7 +19,7 @@ export class RpcLoggingInterceptor implements NestInterceptor {
     const started = process.hrtime.bigint();
     const finish = (outcome: string, err?: unknown) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      rpcDuration.observe({ subject, outcome }, ms / 1000);
+      rpcDuration.observe([subject, outcome], ms / 1000);
       logger.info({ responseTime: Math.round(ms * 10) / 10, outcome, ...(err ? { errorCode: codeOf(err) } : {}) }, 'rpc');
     };
     return new Observable((subscriber) =>

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Histogram, register } from 'prom-client';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { LatencyHistogram } from './latency-histogram';
 
 let started = false;
 
@@ -10,16 +11,20 @@ export function startDefaultMetrics(app: string): void {
   collectDefaultMetrics();
 }
 
-export const httpDuration = new Histogram({
-  name: 'quire_http_request_duration_seconds',
-  help: 'HTTP requests by method, route and status',
-  labelNames: ['method', 'route', 'status'] as const,
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-});
+/** Observed with `[method, route, status]`. */
+export const httpDuration = new LatencyHistogram(
+  'quire_http_request_duration_seconds',
+  'HTTP requests by method, route and status',
+  ['method', 'route', 'status'],
+  [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+);
 
-export const rpcDuration = new Histogram({
-  name: 'quire_rpc_handler_duration_seconds',
-  help: 'NATS message handlers by subject and outcome',
-  labelNames: ['subject', 'outcome'] as const,
-  buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-});
+/** Observed with `[subject, outcome]`. */
+export const rpcDuration = new LatencyHistogram(
+  'quire_rpc_handler_duration_seconds',
+  'NATS message handlers by subject and outcome',
+  ['subject', 'outcome'],
+  [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+);
+
+export { LatencyHistogram } from './latency-histogram';

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { FastifyInstance, FastifyRequest } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 /** Small form bodies of the file-upload family's non-upload POSTs, parsed into plain objects. */
 export const FORM_FIELDS_TYPE = 'application/x-quire-form-fields';
@@ -64,23 +64,29 @@ export class FileUploadFormFields implements OnModuleInit {
         done(error as Error, undefined);
       }
     });
-    fastify.addHook('onRequest', async (request: FastifyRequest) => {
-      if (!request.url.startsWith('/api_v3/files')) return;
-      const contentType = request.headers['content-type'];
-      if (!contentType) return;
-      const boundaries = boundariesOf(contentType);
-      if (!boundaries.length) return;
-      const media = contentType.split(';')[0]!.trim().toLowerCase();
-      const boundary = boundaries.at(-1)!;
-      if (request.method === 'POST' && SINGLE_FILE_PATH.test(request.url)) {
-        if (media === 'multipart/form-data' || media === 'application/x-www-form-urlencoded') {
-          request.raw.headers['content-type'] = `${FORM_FIELDS_TYPE}; boundary=${boundary}`;
-        }
-        return;
-      }
-      if (media === 'multipart/form-data' && boundaries.length > 1) {
-        request.raw.headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
-      }
+    // Callback style, and out of the way at once for every other route: it runs on all requests.
+    fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (request.url.startsWith('/api_v3/files')) normaliseFilesContentType(request);
+      done();
     });
+  }
+}
+
+/** The content-type fixes described on FileUploadFormFields, for one file-upload request. */
+function normaliseFilesContentType(request: FastifyRequest): void {
+  const contentType = request.headers['content-type'];
+  if (!contentType) return;
+  const boundaries = boundariesOf(contentType);
+  if (!boundaries.length) return;
+  const media = contentType.split(';')[0]!.trim().toLowerCase();
+  const boundary = boundaries.at(-1)!;
+  if (request.method === 'POST' && SINGLE_FILE_PATH.test(request.url)) {
+    if (media === 'multipart/form-data' || media === 'application/x-www-form-urlencoded') {
+      request.raw.headers['content-type'] = `${FORM_FIELDS_TYPE}; boundary=${boundary}`;
+    }
+    return;
+  }
+  if (media === 'multipart/form-data' && boundaries.length > 1) {
+    request.raw.headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   }
 }
