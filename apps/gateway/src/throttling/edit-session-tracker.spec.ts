@@ -1,7 +1,7 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { ThrottlerStorageService } from '@nestjs/throttler';
+import { MemoryThrottlerStorage } from './throttler-storage';
 import { editSessionScope } from '@quire/auth';
 import { DomainError } from '@quire/errors';
 import { QuireThrottlerGuard } from './throttle.guard';
@@ -19,12 +19,12 @@ function httpContext(principal: unknown): ExecutionContext {
 }
 
 describe('QuireThrottlerGuard and edit-session tokens', () => {
-  let storage: ThrottlerStorageService;
+  let storage: MemoryThrottlerStorage;
 
   afterEach(() => storage?.onApplicationShutdown());
 
   it('counts the Word agent per edit session, not per user', async () => {
-    storage = new ThrottlerStorageService();
+    storage = new MemoryThrottlerStorage();
     const guard = new QuireThrottlerGuard({ throttlers: [{ name: 'default', ttl: 60_000, limit: 1 }] }, storage, new Reflector());
     await guard.onModuleInit();
     const agent = (session: string) => ({ userId: 'alice', accountId: 'a', roles: [], scopes: [editSessionScope(session, `jti-${session}`)] });

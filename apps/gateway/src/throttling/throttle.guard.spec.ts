@@ -1,7 +1,7 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { ThrottlerStorageService } from '@nestjs/throttler';
+import { MemoryThrottlerStorage } from './throttler-storage';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { QuireThrottlerGuard } from './throttle.guard';
 
@@ -10,8 +10,8 @@ class SomeController {
 }
 
 /** The guard with its real in-memory storage and `limit` requests per minute. */
-async function guardWithLimit(limit: number): Promise<{ guard: QuireThrottlerGuard; storage: ThrottlerStorageService }> {
-  const storage = new ThrottlerStorageService();
+async function guardWithLimit(limit: number): Promise<{ guard: QuireThrottlerGuard; storage: MemoryThrottlerStorage }> {
+  const storage = new MemoryThrottlerStorage();
   const guard = new QuireThrottlerGuard({ throttlers: [{ name: 'default', ttl: 60_000, limit }] }, storage, new Reflector());
   await guard.onModuleInit();
   return { guard, storage };
@@ -33,7 +33,7 @@ async function outcome(guard: QuireThrottlerGuard, request: Record<string, unkno
 }
 
 describe('QuireThrottlerGuard', () => {
-  let storage: ThrottlerStorageService;
+  let storage: MemoryThrottlerStorage;
 
   afterEach(() => storage?.onApplicationShutdown());
 

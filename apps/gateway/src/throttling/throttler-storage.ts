@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { GatewayEnv } from '../gateway.env';
 
@@ -11,13 +11,87 @@ type ThrottlerRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 /** How often a Redis outage is logged while it lasts. */
 const WARN_EVERY_MS = 30_000;
 
+interface Window {
+  hits: number;
+  /** When the hit window ends (ms since the epoch). */
+  resetsAt: number;
+  /** When the block ends; 0 when not blocked. */
+  blockedUntil: number;
+}
+
+/**
+ * This replica's counters, with the semantics of the Redis storage's script (a fixed window per
+ * key and throttler that starts at its first hit; a hit over the limit blocks the key for
+ * blockDuration) and O(1) work per hit.
+ * @nestjs/throttler's own memory storage keeps every hit's expiry in an array and filters it on
+ * every request: O(hits in the window), a tenth of the gateway's CPU under load (ADR 008).
+ * Expired windows are swept once per SWEEP_MS.
+ */
+export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+  private static readonly SWEEP_MS = 60_000;
+  private readonly windows = new Map<string, Window>();
+  private readonly sweeper = setInterval(() => this.sweep(Date.now()), MemoryThrottlerStorage.SWEEP_MS).unref();
+
+  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
+    return this.hit(`${key}:${throttlerName}`, ttl, limit, blockDuration, Date.now());
+  }
+
+  /** One hit at `now`; synchronous so that concurrent hits of one key are counted one by one. */
+  hit(id: string, ttl: number, limit: number, blockDuration: number, now: number): ThrottlerRecord {
+    let window = this.windows.get(id);
+    if (!window) {
+      window = { hits: 0, resetsAt: now + ttl, blockedUntil: 0 };
+      this.windows.set(id, window);
+    }
+    // Each step as the script does it: the hit key expires, INCR, the block key expires, block.
+    if (window.resetsAt <= now) {
+      window.hits = 0;
+      window.resetsAt = now + ttl;
+    }
+    window.hits += 1;
+    if (window.blockedUntil !== 0 && window.blockedUntil <= now) window.blockedUntil = 0;
+    if (window.blockedUntil === 0 && window.hits > limit) {
+      if (blockDuration <= 0) {
+        window.hits = 1;
+        window.resetsAt = now + ttl;
+      } else {
+        window.blockedUntil = now + blockDuration;
+      }
+    }
+    const blocked = window.blockedUntil !== 0;
+    return {
+      totalHits: window.hits,
+      timeToExpire: seconds(window.resetsAt - now),
+      isBlocked: blocked,
+      timeToBlockExpire: blocked ? seconds(window.blockedUntil - now) : 0,
+    };
+  }
+
+  /** Counters still held (for tests). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  sweep(now: number): void {
+    for (const [id, window] of this.windows) {
+      if (window.resetsAt <= now && window.blockedUntil <= now) this.windows.delete(id);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+const seconds = (ms: number): number => Math.ceil(ms / 1000);
+
 /**
  * Shared counters that fail open to this replica's memory: while Redis is down or slow, each
  * replica limits on its own (limits stay, per replica) instead of answering 500 to everyone.
  */
 export class FailOpenThrottlerStorage implements ThrottlerStorage, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('Throttler');
-  private readonly fallback = new ThrottlerStorageService();
+  private readonly fallback = new MemoryThrottlerStorage();
   private lastWarning = 0;
 
   constructor(private readonly shared: ThrottlerStorage & Partial<OnModuleDestroy>) {}
@@ -47,8 +121,8 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage, OnModuleDestr
  * Redis counters shared by every gateway replica when REDIS_URL is set; this process's memory
  * otherwise. Keys expire with their window (the storage sets PEXPIRE / PX on every key).
  */
-export function throttlerStorage(env: GatewayEnv): ThrottlerStorage | undefined {
-  if (!env.REDIS_URL) return undefined;
+export function throttlerStorage(env: GatewayEnv): ThrottlerStorage {
+  if (!env.REDIS_URL) return new MemoryThrottlerStorage();
   // Given a URL rather than a client, the storage owns the connection and closes it on shutdown.
   // No offline queue and a command timeout: during an outage a request falls back at once.
   const redis = new ThrottlerStorageRedisService(env.REDIS_URL, {
