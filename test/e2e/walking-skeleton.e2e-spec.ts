@@ -78,7 +78,12 @@ describe('walking skeleton', () => {
       expect(ready.status).toBe(200);
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
       expect(metrics).toContain('process_resident_memory_bytes');
+      // Every app measures its HTTP answers (here: the readiness probe just made).
+      expect(metrics).toMatch(/quire_http_request_duration_seconds_count\{method="GET",route="\/health\/ready",status="200",app="[a-z-]+"\} [1-9]/);
     }
+    // The gateway's histogram has the route template and the status of the family answers above.
+    const gatewayMetrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(gatewayMetrics).toMatch(/quire_http_request_duration_seconds_bucket\{method="GET",route="\/pas\/_ping",status="480",le="\+Inf",app="gateway"\} [1-9]/);
   });
 
   it('a stopped service gives 503 from the gateway, and SIGTERM exits 0', async () => {

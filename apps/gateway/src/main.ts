@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { exitOnSignals, httpDuration, loadEnvOrExit, logRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
+import { exitOnSignals, loadEnvOrExit, recordRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
 import { gatewaySecurityHeaders } from './http/security-headers';
@@ -21,16 +21,11 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
   const security = gatewaySecurityHeaders();
   // Hooks in callback style: no promise per request on the hot path.
   fastify.addHook('onRequest', (request, reply, done) => {
-    request.raw.headers['x-request-id'] = request.id;
     void reply.headers(security.for(request.url)).header('x-request-id', request.id);
     done();
   });
-  logRequests(fastify);
+  recordRequests(fastify);
   registerLiveness(fastify);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    httpDuration.observe([request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode)], reply.elapsedTime / 1000);
-    done();
-  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { registerLiveness } from '../health/health.controller';
 import { loadEnvOrExit, ServiceEnv } from '../config/env';
 import { runMigrations } from '../database/database.module';
-import { logRequests, requestIdOf } from '../logging/logging.module';
+import { recordRequests, requestIdOf } from '../logging/logging.module';
 import { startDefaultMetrics } from '../metrics/metrics';
 import { DrainingNatsServer } from '../nats/draining-nats-server';
 
@@ -62,7 +62,7 @@ async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptio
   const env = loadEnvOrExit(options.envClass, { HTTP_PORT: options.defaultPort } as Partial<Record<keyof T, unknown>>);
   startDefaultMetrics(options.name);
   const adapter = new FastifyAdapter({ genReqId: requestIdOf });
-  logRequests(adapter.getInstance());
+  recordRequests(adapter.getInstance());
   registerLiveness(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(options.module(env), adapter, {
     bufferLogs: true,

@@ -5,6 +5,7 @@ import { FastifyInstance } from 'fastify';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { RpcHeaders } from '@quire/contracts';
 import { CommonEnv } from '../config/env';
+import { httpDuration } from '../metrics/metrics';
 
 /** Headers and fields that carry secrets: never written to a log. */
 export const REDACTED_PATHS = [
@@ -38,14 +39,17 @@ export function isProbePath(url: string): boolean {
 const SECRET_QUERY = /([?&](auth_code|token)=)[^&]*/g;
 
 /**
- * One JSON line per HTTP request, written from a Fastify hook (not pino-http as Nest middleware:
- * that ran middie and built a child logger for every request, a tenth of the gateway's CPU).
- * Health and metrics probes are not logged; 5xx are errors, everything else info.
+ * One hook per finished HTTP request (one, not two: each hook is paid on every request): the
+ * `quire_http_request_duration_seconds` histogram, then one JSON line, written from the hook
+ * (not pino-http as Nest middleware: that ran middie and built a child logger for every request,
+ * a tenth of the gateway's CPU). Health and metrics probes are measured but not logged; 5xx are
+ * errors, everything else info.
  */
-export function logRequests(fastify: FastifyInstance): void {
+export function recordRequests(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const logger = PinoLogger.root;
     const status = reply.statusCode;
+    httpDuration.observe([request.method, request.routeOptions.url ?? 'unmatched', String(status)], reply.elapsedTime / 1000);
+    const logger = PinoLogger.root;
     const level = status >= 500 ? 'error' : 'info';
     if (!logger?.isLevelEnabled(level) || isProbePath(request.url)) return done();
     logger[level](
@@ -65,7 +69,7 @@ export function logRequests(fastify: FastifyInstance): void {
 
 /**
  * JSON logs (pino) through Nest's Logger, with secrets redacted. HTTP requests are logged by
- * `logRequests`; NATS messages by RpcLoggingInterceptor (with the gateway's request id).
+ * `recordRequests`; NATS messages by RpcLoggingInterceptor (with the gateway's request id).
  */
 @Module({})
 export class LoggingModule {
@@ -76,7 +80,7 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [CommonEnv],
           useFactory: (env: CommonEnv) => ({
-            // No per-request middleware (see logRequests); nestjs-pino still builds the root logger.
+            // No per-request middleware (see recordRequests); nestjs-pino still builds the root logger.
             forRoutes: [],
             pinoHttp: {
               name: app,
