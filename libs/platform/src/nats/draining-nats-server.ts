@@ -39,6 +39,17 @@ export class DrainingNatsServer extends ServerNats {
     super.bindEvents(prefixed);
   }
 
+  /**
+   * Our patterns are plain subjects (`svc.identity.system.ping`). Nest first tries JSON.parse on
+   * every incoming pattern, which throws a SyntaxError (stack trace included) for each message;
+   * only a pattern that can be JSON (an object, list or string literal) goes that way here.
+   */
+  override getRouteFromPattern(pattern: string): string {
+    const first = pattern.charCodeAt(0);
+    if (first === 123 /* { */ || first === 91 /* [ */ || first === 34 /* " */) return super.getRouteFromPattern(pattern);
+    return this.normalizePattern(pattern);
+  }
+
   /** Messages taken and not yet answered. */
   get handling(): number {
     return this.inFlight;
