@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
+import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import {
@@ -18,6 +19,7 @@ import {
   testEnv,
   TestIdentity,
   testS3Client,
+  waitFor,
 } from '@quire/testing';
 
 const LINK_SECRET = 'file-link-secret-for-tests-0123456789abcdef';
@@ -356,6 +358,35 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect((await api(owner, 'DELETE', `/api_v3/files/${file.id}`)).json).toEqual({ data: true });
       expect((await api(owner, 'GET', `/api_v3/files/${file.id}`)).status).toBe(404);
       expect((await fetch(file.fullpath)).status).toBe(404);
+    });
+
+    it('publishes evt.file.created and evt.file.deleted from the outbox, written with their rows', async () => {
+      const nats = await connect({ servers: env.NATS_URL });
+      const events: Array<{ subject: string; id: string; accountId: string }> = [];
+      const codec = JSONCodec<{ id: string; accountId: string }>();
+      nats.subscribe(`${env.NATS_SUBJECT_PREFIX}evt.file.>`, {
+        callback: (_error, message) => events.push({ subject: message.subject.slice(env.NATS_SUBJECT_PREFIX!.length), ...codec.decode(message.data) }),
+      });
+      await nats.flush();
+      try {
+        const file = await uploaded(owner, 'evented.pdf', pdf);
+        expect((await api(owner, 'DELETE', `/api_v3/files/${file.id}`)).json).toEqual({ data: true });
+        await waitFor(() => events.filter((event) => event.id === file.id).length === 2, { timeoutMs: 10_000, description: 'file events' });
+        expect(events.filter((event) => event.id === file.id).map(({ subject }) => subject)).toEqual(['evt.file.created', 'evt.file.deleted']);
+        const pg = new Client({ connectionString: database.url });
+        await pg.connect();
+        try {
+          const rows = await pg.query(`SELECT subject, published_at FROM file.outbox WHERE payload->>'id' = $1 ORDER BY id`, [file.id]);
+          expect(rows.rows.map((row: { subject: string; published_at: Date | null }) => [row.subject, row.published_at !== null])).toEqual([
+            ['evt.file.created', true],
+            ['evt.file.deleted', true],
+          ]);
+        } finally {
+          await pg.end();
+        }
+      } finally {
+        await nats.drain();
+      }
     });
   });
 

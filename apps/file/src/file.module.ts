@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { ServicePlatformModule, SystemModule } from '@quire/platform';
+import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { FileEnv } from './file.env';
 import { FileSettings } from './file.settings';
 import { FileShare } from './files/file-share.entity';
@@ -30,7 +30,7 @@ export class FileModule {
         SystemModule.forService('file'),
       ],
       controllers: [FilesController, ViewsController],
-      providers: [FileSettings, FilesRepository, FilesService, ViewsService, VariantRenderer],
+      providers: [FileSettings, FilesRepository, FilesService, ViewsService, VariantRenderer, outboxProvider(ServiceSchemas['file'], 2000)],
     };
   }
 }

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@quire/platform';
+import { bootstrapService, Outbox } from '@quire/platform';
 import { FileEnv } from './file.env';
 import { FileModule } from './file.module';
 
-void bootstrapService({ name: 'file', envClass: FileEnv, defaultPort: 3103, module: (env) => FileModule.forRoot(env) });
+void bootstrapService({
+  name: 'file',
+  envClass: FileEnv,
+  defaultPort: 3103,
+  module: (env) => FileModule.forRoot(env),
+  // file_created / file_deleted are written with their rows and published from the outbox.
+  afterMigrations: async (app) => app.get(Outbox).start(),
+});

@@ -14,7 +14,7 @@ import {
   ShareFileRequest,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { EventPublisher, isStagingKey, ObjectStorage } from '@quire/platform';
+import { isStagingKey, ObjectStorage, Outbox } from '@quire/platform';
 import { FileSettings } from '../file.settings';
 import { storageCall } from '../storage-call';
 import { ViewLinkSigner } from '../views/view-link';
@@ -42,7 +42,7 @@ export class FilesService {
     private readonly files: FilesRepository,
     private readonly storage: ObjectStorage,
     private readonly settings: FileSettings,
-    private readonly events: EventPublisher,
+    private readonly outbox: Outbox,
   ) {
     this.links = new ViewLinkSigner(settings.linkSecret, settings.linkTtlSeconds);
   }
@@ -100,13 +100,15 @@ export class FilesService {
     });
     await storageCall(this.logger, 'Copying a staged upload', () => this.storage.copy(staged.key, row.storageKey));
     try {
-      await this.files.transaction((manager) => this.files.insert(manager, row));
+      await this.files.transaction(async (manager) => {
+        await this.files.insert(manager, row);
+        await this.outbox.add(manager, FileEvents.created, { id, accountId: row.accountId, category, target });
+      });
     } catch (error) {
       await this.removeObjects([row.storageKey]);
       throw error;
     }
-    await this.removeObjects([staged.key]);
-    this.events.publish(FileEvents.created, { id, accountId: row.accountId, category, target });
+    await Promise.all([this.removeObjects([staged.key]), this.outbox.flush()]);
     return toFileReply(row, this.links);
   }
 
@@ -157,14 +159,14 @@ export class FilesService {
       requireManager(principal, found);
       if (!found.isDeletable) throw DomainError.forbidden('This file cannot be deleted');
       await this.files.delete(manager, principal.accountId, found.id);
+      await this.outbox.add(manager, FileEvents.deleted, { id: found.id, accountId: found.accountId });
       return found;
     });
     const keys = [file.storageKey];
     if (!(await this.files.contentStillUsed(file.accountId, file.sha256))) {
       for await (const variant of this.storage.list(variantPrefix(file.accountId, file.sha256))) keys.push(variant.key);
     }
-    await this.removeObjects(keys);
-    this.events.publish(FileEvents.deleted, { id: file.id, accountId: file.accountId });
+    await Promise.all([this.removeObjects(keys), this.outbox.flush()]);
     return { deleted: true };
   }
 
