@@ -4,7 +4,9 @@
 //   (a) gateway GET /health/live            vs bare Fastify hello
 //   (b) gateway → NATS → service → Postgres  vs bare Fastify + pg, same SQL
 //   (c) upload through the gateway pipeline  vs the SDK's multipart Upload to the same S3
-// Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200).
+// Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200),
+// BENCH_ONLY (which of a,b,c to run, e.g. `BENCH_ONLY=c`; default all three), BENCH_PROFILE_DIR
+// (starts the gateway with --cpu-prof and leaves its .cpuprofile there).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +17,7 @@ const { openStack } = require('./lib/stack');
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const targets = { a: 0.8, b: 0.5, c: 0.8 };
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((part) => part.trim().toLowerCase()));
 
 function row(name, quire, baseline, target) {
   const ratio = quire.requestsPerSecond / baseline.requestsPerSecond;
@@ -45,34 +48,41 @@ async function main() {
   const { env, id } = stack;
   try {
     await stack.start('identity');
-    const gateway = await stack.start('gateway');
-    const hello = await stack.script(path.join(__dirname, 'baseline/fastify-hello.js'));
-    const pgBaseline = await stack.script(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
-
-    // A real login: the gateway resolves it through identity once, then from its cache.
-    const { token } = await login(gateway.url, env);
-    const options = { connections, durationSeconds };
+    const profileDir = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : undefined;
+    if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+    const gateway = await stack.start('gateway', {}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString(), http: [] };
+    const options = { connections, durationSeconds };
 
-    console.log('(a) gateway hello vs bare Fastify hello');
-    const aQuire = await load(`${gateway.url}/health/live`, options);
-    const aBase = await load(`${hello.info.url}/hello`, options);
-    results.http.push(row('(a) hello: gateway vs bare Fastify', aQuire, aBase, targets.a));
+    if (only.has('a')) {
+      const hello = await stack.script(path.join(__dirname, 'baseline/fastify-hello.js'));
+      console.log('(a) gateway hello vs bare Fastify hello');
+      const aQuire = await load(`${gateway.url}/health/live`, options);
+      const aBase = await load(`${hello.info.url}/hello`, options);
+      results.http.push(row('(a) hello: gateway vs bare Fastify', aQuire, aBase, targets.a));
+    }
 
-    console.log('(b) gateway → NATS → identity → Postgres vs Fastify + pg');
-    const bQuire = await load(`${gateway.url}/rest/ng/_ping`, { ...options, headers: { 'x-os-api-token': token } });
-    const bBase = await load(`${pgBaseline.info.url}/ping`, options);
-    results.http.push(row('(b) one-row read: via NATS vs Fastify+pg', bQuire, bBase, targets.b));
+    if (only.has('b')) {
+      const pgBaseline = await stack.script(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
+      // A real login: the gateway resolves it through identity once, then from its cache.
+      const { token } = await login(gateway.url, env);
+      console.log('(b) gateway → NATS → identity → Postgres vs Fastify + pg');
+      const bQuire = await load(`${gateway.url}/rest/ng/_ping`, { ...options, headers: { 'x-os-api-token': token } });
+      const bBase = await load(`${pgBaseline.info.url}/ping`, options);
+      results.http.push(row('(b) one-row read: via NATS vs Fastify+pg', bQuire, bBase, targets.b));
 
-    // Not a target: the same two hops with no framework (bare Fastify → NATS → bare responder + pg).
-    const floorEnv = { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity', SUBJECT: `bench${id}.floor.ping` };
-    await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['back']);
-    const floorFront = await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['front']);
-    const bFloor = await load(`${floorFront.info.url}/ping`, options);
-    results.http.push(row("(b') floor: no framework, same hops", bFloor, bBase, null));
+      // Not a target: the same two hops with no framework (bare Fastify → NATS → bare responder + pg).
+      const floorEnv = { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity', SUBJECT: `bench${id}.floor.ping` };
+      await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['back']);
+      const floorFront = await stack.script(path.join(__dirname, 'baseline/fastify-nats-pg.js'), floorEnv, ['front']);
+      const bFloor = await load(`${floorFront.info.url}/ping`, options);
+      results.http.push(row("(b') floor: no framework, same hops", bFloor, bBase, null));
+    }
 
-    const upload = require('./upload');
-    results.upload = await upload.run({ stack, gateway, target: targets.c });
+    if (only.has('c')) {
+      const upload = require('./upload');
+      results.upload = await upload.run({ stack, gateway, target: targets.c });
+    }
 
     print(results);
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -51,6 +51,8 @@ async function openStack(label) {
   return {
     id,
     env,
+    /** The S3-compatible server's process id (for CPU and memory figures). */
+    s3Pid: s3.pid,
     /** Starts a compiled app with the run's settings (plus `extraEnv`); stopped by close(). */
     async start(name, extraEnv = {}, execArgv = []) {
       const app = await startApp(name, { ...env, ...extraEnv }, execArgv);
