@@ -34,19 +34,26 @@ export class UploadPipeline {
     const fields: Record<string, string> = {};
     const textSpecs = spec.fields ?? {};
     const parts = request.parts({ limits: busboyLimits(spec) });
+    /** The last file read, completing in storage while the next part is read (one at a time). */
+    let completing: Promise<void> | undefined;
     try {
       for (;;) {
         const part = await nextPart(parts);
         if (!part) break;
         if (part.type === 'file') {
-          staged.push(await this.stageFile(part, spec.files, staged));
+          const { file, stored } = await this.stageFile(part, spec.files, staged);
+          staged.push(file);
+          await completing;
+          completing = stored;
         } else {
           fields[part.fieldname] = textValue(part, textSpecs, fields);
         }
       }
+      await completing;
       assertRequiredPresent(spec, staged, fields);
       return { files: staged, fields };
     } catch (error) {
+      await completing?.catch(() => undefined);
       await this.discard(staged);
       throw error;
     } finally {
@@ -76,7 +83,16 @@ export class UploadPipeline {
     await this.deleteQuietly(staged.map((file) => file.key));
   }
 
-  private async stageFile(part: MultipartFile, specs: Record<string, FileFieldSpec>, staged: StagedUpload[]): Promise<StagedUpload> {
+  /**
+   * Reads one file part into `staging/<uuid>`. Resolves once its bytes have all been read and
+   * checked, with `stored`: the upload's completion in storage, which the caller awaits (so the
+   * next part can be read meanwhile). Any failure leaves nothing staged for this file.
+   */
+  private async stageFile(
+    part: MultipartFile,
+    specs: Record<string, FileFieldSpec>,
+    staged: StagedUpload[],
+  ): Promise<{ file: StagedUpload; stored: Promise<void> }> {
     const field = part.fieldname;
     const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
     if (!spec) {
@@ -101,22 +117,33 @@ export class UploadPipeline {
       partSizeBytes: UPLOAD_PART_SIZE_BYTES,
       queueSize: UPLOAD_QUEUE_SIZE,
     });
+    let fed: { size: number; sha256: string; detectedType: string | undefined };
     try {
-      const { size, sha256, detectedType } = await this.feed(part, upload, spec, tooLarge);
-      await storing(upload.finish());
-      return { field, key, size, sha256, fileName: part.filename, declaredContentType: part.mimetype, detectedType };
+      fed = await this.feed(part, upload, spec, tooLarge);
     } catch (error) {
       part.file.destroy();
-      await upload.abort().catch((abortError: unknown) => this.logger.warn({ err: abortError, key }, 'Could not abort a staging upload'));
-      await this.deleteQuietly([key]);
-      if (error instanceof DomainError) throw error;
-      if (!(error instanceof StorageFailure)) {
-        // The part itself broke off: the client went away or sent a malformed body.
-        throw new DomainError(ErrorCode.BadRequest, `The upload of "${field}" was interrupted or malformed`, { field });
-      }
-      this.logger.error({ err: error.cause, field }, 'Staging an upload failed');
-      throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again', { field });
+      throw await this.failed(upload, field, error);
     }
+    const stored = upload.finish().catch(async (error: unknown) => {
+      throw await this.failed(upload, field, new StorageFailure(error));
+    });
+    // Awaited by the caller; this only keeps a failure that comes first from counting as unhandled.
+    stored.catch(() => undefined);
+    const file = { field, key, ...fed, fileName: part.filename, declaredContentType: part.mimetype };
+    return { file, stored };
+  }
+
+  /** Removes what a failed file left in storage; answers the error to throw. */
+  private async failed(upload: ObjectUpload, field: string, error: unknown): Promise<DomainError> {
+    await upload.abort().catch((abortError: unknown) => this.logger.warn({ err: abortError, key: upload.key }, 'Could not abort a staging upload'));
+    await this.deleteQuietly([upload.key]);
+    if (error instanceof DomainError) return error;
+    if (!(error instanceof StorageFailure)) {
+      // The part itself broke off: the client went away or sent a malformed body.
+      return new DomainError(ErrorCode.BadRequest, `The upload of "${field}" was interrupted or malformed`, { field });
+    }
+    this.logger.error({ err: error.cause, field }, 'Staging an upload failed');
+    return new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again', { field });
   }
 
   /**
