@@ -6,7 +6,7 @@
 //   (c) upload through the gateway pipeline  vs the SDK's multipart Upload to the same S3
 // Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200),
 // BENCH_ONLY (which of a,b,c to run, e.g. `BENCH_ONLY=c`; default all three), BENCH_PROFILE_DIR
-// (starts the gateway with --cpu-prof and leaves its .cpuprofile there).
+// (CPU profile of the gateway, see lib/stack.js).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -48,9 +48,7 @@ async function main() {
   const { env, id } = stack;
   try {
     await stack.start('identity');
-    const profileDir = process.env.BENCH_PROFILE_DIR ? path.resolve(process.env.BENCH_PROFILE_DIR) : undefined;
-    if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
-    const gateway = await stack.start('gateway', {}, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+    const gateway = await stack.start('gateway');
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString(), http: [] };
     const options = { connections, durationSeconds };
 
