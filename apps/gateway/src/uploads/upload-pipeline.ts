@@ -7,7 +7,11 @@ import { newStagingKey, ObjectStorage, ObjectUpload } from '@quire/platform';
 import { detectFileType } from './file-signatures';
 import { FileFieldSpec, ReceivedUpload, StagedUpload, TextFieldSpec, UploadSpec } from './upload-spec';
 
-/** S3's smallest part; memory per file in flight is about PART_SIZE_BYTES × (QUEUE_SIZE + 1). */
+/**
+ * S3's smallest part. Memory per file in flight is about PART_SIZE_BYTES × (QUEUE_SIZE + 1), in
+ * part buffers reused from upload to upload; a request has at most two files in flight (one
+ * completing in S3 while the next is read).
+ */
 export const UPLOAD_PART_SIZE_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_QUEUE_SIZE = 4;
 /** How much of a file is held back until its signature has been checked. */
