@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { Upload } = require('@aws-sdk/lib-storage');
-const { rssSampler } = require('./lib/processes');
+const { rssOf, rssSampler, cpuSeconds } = require('./lib/processes');
 const { openStack } = require('./lib/stack');
 const { docxOfSize, pdfOfSize } = require('./lib/docx');
 const { login } = require('./lib/identity');
@@ -41,8 +41,14 @@ async function main() {
   const { env } = stack;
   try {
     await stack.start('identity');
-    await stack.start('edit-session');
+    const editSession = await stack.start('edit-session');
     const gateway = await stack.start('gateway');
+    const pids = { bench: process.pid, gateway: gateway.pid, editSession: editSession.pid, s3: stack.s3Pid };
+    const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+    const cpuSince = (before) => {
+      const now = cpuNow();
+      return Object.fromEntries(Object.keys(now).map((name) => [name, Math.round((now[name] - before[name]) * 100) / 100]));
+    };
 
     const { token } = await login(gateway.url, env);
     const form = new FormData();
@@ -56,8 +62,11 @@ async function main() {
 
     // Quire: the agent route, sequential; the session is renewed every 5 saves (spec rate limit).
     const sampler = rssSampler(gateway.pid, 50);
+    const quireCpuBefore = cpuNow();
     let session;
     let quireMs = 0;
+    /** The gateway's RSS after each save, to tell a warm-up from a leak. */
+    const rssAfterEach = [];
     for (let i = 0; i < uploads; i += 1) {
       if (i % UPLOADS_PER_SESSION === 0) {
         if (session) await call(gateway.url, token, 'PUT', `/${session.edit_id}`);
@@ -76,11 +85,15 @@ async function main() {
       const answer = await response.json();
       quireMs += Number(process.hrtime.bigint() - started) / 1e6;
       if (response.status !== 200 || !answer.created) throw new Error(`upload ${i}: ${response.status} ${JSON.stringify(answer)}`);
+      rssAfterEach.push(Math.round(rssOf(gateway.pid) / MB));
     }
     const { before: rssBefore, peak: rssPeak, after: rssAfter } = sampler.stop();
+    // CPU seconds of each process over all saves (sessions, reports and renewals included).
+    const quireCpu = cpuSince(quireCpuBefore);
 
     // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
     const client = stack.s3Client();
+    const baselineCpuBefore = cpuNow();
     let baselineMs = 0;
     for (let i = 0; i < uploads; i += 1) {
       const started = process.hrtime.bigint();
@@ -94,6 +107,7 @@ async function main() {
       }
       baselineMs += Number(process.hrtime.bigint() - started) / 1e6;
     }
+    const baselineCpu = cpuSince(baselineCpuBefore);
     client.destroy();
 
     const quireMBps = Math.round((totalMB / (quireMs / 1000)) * 10) / 10;
@@ -103,10 +117,10 @@ async function main() {
       machine: { cpus: require('node:os').cpus().length, node: process.version },
       uploads,
       fileMB: fileBytes / MB,
-      quire: { ms: Math.round(quireMs), MBps: quireMBps, perUploadMs: Math.round(quireMs / uploads) },
-      baseline: { ms: Math.round(baselineMs), MBps: baselineMBps, perUploadMs: Math.round(baselineMs / uploads) },
+      quire: { ms: Math.round(quireMs), MBps: quireMBps, perUploadMs: Math.round(quireMs / uploads), cpuSeconds: quireCpu },
+      baseline: { ms: Math.round(baselineMs), MBps: baselineMBps, perUploadMs: Math.round(baselineMs / uploads), cpuSeconds: baselineCpu },
       ratio: Math.round((quireMBps / baselineMBps) * 100) / 100,
-      gatewayRssMB: { before: Math.round(rssBefore / MB), peak: Math.round(rssPeak / MB), after: Math.round(rssAfter / MB) },
+      gatewayRssMB: { before: Math.round(rssBefore / MB), peak: Math.round(rssPeak / MB), after: Math.round(rssAfter / MB), afterEach: rssAfterEach.join(' ') },
     };
     console.log(JSON.stringify(results, null, 2));
     fs.writeFileSync(path.join(__dirname, 'agent-upload.results.json'), `${JSON.stringify(results, null, 2)}\n`);

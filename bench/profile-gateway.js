@@ -8,20 +8,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { execSync } = require('node:child_process');
-const { root } = require('./lib/processes');
+const { root, cpuSeconds } = require('./lib/processes');
 const { load } = require('./lib/load');
 const { login } = require('./lib/identity');
 const { openStack } = require('./lib/stack');
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
 
 const pidsOf = (pattern) => execSync(`pgrep -f '${pattern}' || true`).toString().split('\n').filter(Boolean);
 

@@ -5,7 +5,8 @@
 //   (b) gateway → NATS → service → Postgres  vs bare Fastify + pg, same SQL
 //   (c) upload through the gateway pipeline  vs the SDK's multipart Upload to the same S3
 // Options (env): BENCH_DURATION_SECONDS (8), BENCH_CONNECTIONS (32), BENCH_UPLOAD_MB (200),
-// BENCH_ONLY (e.g. `a` or `a,b`: run only those; default all).
+// BENCH_ONLY (which of a,b,c to run, e.g. `BENCH_ONLY=c`; default all three), BENCH_PROFILE_DIR
+// (CPU profile of the gateway, see lib/stack.js).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -16,7 +17,7 @@ const { openStack } = require('./lib/stack');
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const targets = { a: 0.8, b: 0.5, c: 0.8 };
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((part) => part.trim().toLowerCase()));
 
 function row(name, quire, baseline, target) {
   const ratio = quire.requestsPerSecond / baseline.requestsPerSecond;
@@ -48,15 +49,11 @@ async function main() {
   try {
     await stack.start('identity');
     const gateway = await stack.start('gateway');
-    const hello = await stack.script(path.join(__dirname, 'baseline/fastify-hello.js'));
-    const pgBaseline = await stack.script(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
-
-    // A real login: the gateway resolves it through identity once, then from its cache.
-    const { token } = await login(gateway.url, env);
-    const options = { connections, durationSeconds };
     const results = { machine: { cpus: require('node:os').cpus().length, node: process.version }, when: new Date().toISOString(), http: [] };
+    const options = { connections, durationSeconds };
 
     if (only.has('a')) {
+      const hello = await stack.script(path.join(__dirname, 'baseline/fastify-hello.js'));
       console.log('(a) gateway hello vs bare Fastify hello');
       const aQuire = await load(`${gateway.url}/health/live`, options);
       const aBase = await load(`${hello.info.url}/hello`, options);
@@ -64,6 +61,9 @@ async function main() {
     }
 
     if (only.has('b')) {
+      const pgBaseline = await stack.script(path.join(__dirname, 'baseline/fastify-pg.js'), { DATABASE_URL: env.DATABASE_URL, SCHEMA: 'identity' });
+      // A real login: the gateway resolves it through identity once, then from its cache.
+      const { token } = await login(gateway.url, env);
       console.log('(b) gateway → NATS → identity → Postgres vs Fastify + pg');
       const bQuire = await load(`${gateway.url}/rest/ng/_ping`, { ...options, headers: { 'x-os-api-token': token } });
       const bBase = await load(`${pgBaseline.info.url}/ping`, options);

@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Upload } = require('@aws-sdk/lib-storage');
-const { rssOf, rssSampler } = require('./lib/processes');
+const { rssOf, rssSampler, cpuSeconds } = require('./lib/processes');
 const { login, apiToken: apiTokenOf } = require('./lib/identity');
 
 const MB = 1024 * 1024;
@@ -46,6 +46,27 @@ async function timed(work) {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+/** CPU seconds the whole machine has been busy (all cores, every process), from /proc/stat. */
+function machineBusySeconds() {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = fields[3] + fields[4];
+  return (fields.slice(0, 8).reduce((sum, value) => sum + value, 0) - idle) / 100;
+}
+
+/**
+ * CPU seconds each process in `pids` ({name: pid}) used while `work` ran, and `all`: what the
+ * whole machine used (so `all` minus the sum is other load): {result, cpu}.
+ */
+async function withCpu(pids, work) {
+  const usage = () => ({ ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])), all: machineBusySeconds() });
+  const before = usage();
+  const result = await work();
+  const after = usage();
+  return { result, cpu: Object.fromEntries(Object.keys(after).map((name) => [name, round2(after[name] - before[name])])) };
+}
+
+const round2 = (n) => Math.round(n * 100) / 100;
+
 async function viaGateway(gatewayUrl, apiToken, file, name) {
   const form = new FormData();
   form.append('file', await fs.openAsBlob(file, { type: 'application/pdf' }), name);
@@ -80,13 +101,21 @@ async function run({ stack, gateway, target }) {
     let baseBest = Infinity;
     let rssBefore = rssOf(gateway.pid);
     let rssPeak = rssBefore;
+    const pids = { bench: process.pid, gateway: gateway.pid, file: fileService.pid, s3: stack.s3Pid };
+    const cpu = { quire: [], baseline: [] };
     for (let i = 0; i < runs; i += 1) {
-      const measured = await withRss(gateway.pid, () => timed(() => viaGateway(gateway.url, apiToken, file, `big-${i}.pdf`)));
-      quireBest = Math.min(quireBest, measured.result);
+      const measured = await withRss(gateway.pid, () =>
+        withCpu(pids, () => timed(() => viaGateway(gateway.url, apiToken, file, `big-${i}.pdf`))),
+      );
+      quireBest = Math.min(quireBest, measured.result.result);
+      cpu.quire.push({ seconds: round2(measured.result.result), ...measured.result.cpu });
       rssPeak = Math.max(rssPeak, measured.peak);
       if (i === 0) rssBefore = measured.before;
-      baseBest = Math.min(baseBest, await timed(() => direct(client, env.S3_BUCKET, file)));
+      const base = await withCpu(pids, () => timed(() => direct(client, env.S3_BUCKET, file)));
+      baseBest = Math.min(baseBest, base.result);
+      cpu.baseline.push({ seconds: round2(base.result), ...base.cpu });
     }
+    console.log('(c) wall and CPU seconds per run:', JSON.stringify(cpu));
     const quireMBps = Math.round((sizeMB / quireBest) * 10) / 10;
     const baselineMBps = Math.round((sizeMB / baseBest) * 10) / 10;
     const ratio = Math.round((quireMBps / baselineMBps) * 100) / 100;
@@ -104,6 +133,7 @@ async function run({ stack, gateway, target }) {
         rssGrowthMB,
         rssTargetMB: RSS_TARGET_MB,
         rssMet: rssGrowthMB < RSS_TARGET_MB,
+        cpuSeconds: cpu,
       },
     ];
   } finally {

@@ -80,6 +80,16 @@ function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) * 1024;
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux); 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const fields = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples a process's RSS every `intervalMs` until stop(), which answers {before, peak, after} in bytes. */
 function rssSampler(pid, intervalMs) {
   const before = rssOf(pid);
@@ -95,4 +105,4 @@ function rssSampler(pid, intervalMs) {
   };
 }
 
-module.exports = { root, freePort, waitFor, startScript, startApp, rssOf, rssSampler };
+module.exports = { root, freePort, waitFor, startScript, startApp, rssOf, rssSampler, cpuSeconds };

@@ -1,7 +1,8 @@
 'use strict';
 // What every benchmark run starts from: the apps built, a fresh database, an in-memory
 // S3-compatible server and the settings all Quire processes of the run share. `close()` stops
-// whatever the run started, newest first, and drops the database.
+// whatever the run started, newest first, and drops the database. With BENCH_PROFILE_DIR set, the
+// app BENCH_PROFILE_APP (default gateway) runs with --cpu-prof and leaves its .cpuprofile there.
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
@@ -51,9 +52,14 @@ async function openStack(label) {
   return {
     id,
     env,
+    /** The S3-compatible server's process id (for CPU and memory figures). */
+    s3Pid: s3.pid,
     /** Starts a compiled app with the run's settings (plus `extraEnv`); stopped by close(). */
     async start(name, extraEnv = {}, execArgv = []) {
-      const app = await startApp(name, { ...env, ...extraEnv }, execArgv);
+      const profileDir = process.env.BENCH_PROFILE_DIR;
+      const profiled = profileDir && name === (process.env.BENCH_PROFILE_APP ?? 'gateway');
+      const args = profiled ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : execArgv;
+      const app = await startApp(name, { ...env, ...extraEnv }, args);
       running.push(app);
       return app;
     },

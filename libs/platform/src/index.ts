@@ -12,6 +12,7 @@ export * from './database/outbox.migration';
 export * from './database/modified-rows';
 export * from './database/outbox';
 export * from './storage/object-storage';
+export * from './storage/object-upload';
 export * from './storage/storage.module';
 export * from './storage/staging';
 export * from './health/health.module';

@@ -5,6 +5,16 @@ import { isStagingKey, ObjectStorage } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
 import { inspectDocx } from '../versions/docx-inspector';
 
+/**
+ * Waits for every one of `work` (started together), then throws the error of the first, in the
+ * given order, that failed: the same error a one-after-the-other check would report.
+ */
+export async function firstFailure(work: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(work);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
 const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
 
 /** Checks and moves files the gateway staged; never reads a whole file. */
@@ -40,16 +50,12 @@ export class StagedFiles {
     }
   }
 
-  /** Copies each staged object to its final key; on any failure removes the copies made so far. */
+  /** Copies the staged objects to their final keys, all at once; on any failure removes the copies. */
   async copyAll(moves: Array<{ from: string; to: string }>): Promise<void> {
-    const done: string[] = [];
     try {
-      for (const move of moves) {
-        await this.storage.copy(move.from, move.to);
-        done.push(move.to);
-      }
+      await firstFailure(moves.map((move) => this.storage.copy(move.from, move.to)));
     } catch (error) {
-      await this.deleteQuietly(done);
+      await this.deleteQuietly(moves.map((move) => move.to));
       throw error;
     }
   }

@@ -22,7 +22,7 @@ import { ReportsRepository } from '../reports/reports.repository';
 import { EditSession } from '../sessions/edit-session.entity';
 import { renewLease } from '../sessions/session-lease';
 import { assertAgentMaySave } from '../sessions/session-tokens';
-import { StagedFiles } from '../storage/staged-files';
+import { firstFailure, StagedFiles } from '../storage/staged-files';
 import { newVersionStem, s3Uri, StorageKeys } from '../storage/storage-keys';
 import { Wire } from '../wire';
 import { ReportVersion } from './report-version.entity';
@@ -72,10 +72,9 @@ export class VersionsService {
     const pdf = pick(request.files, AgentUploadFields.pdf);
     assertWithin(word, WordEditFileLimits.maxDocxBytes);
     assertWithin(pdf, WordEditFileLimits.maxPdfBytes);
-    await this.staged.assertStaged(word);
-    await this.staged.assertStaged(pdf);
-    await this.staged.assertDocx(word);
-    await this.staged.assertPdf(pdf);
+    // Both files at once; when both are wrong, the .docx's error is the one reported.
+    await firstFailure([this.staged.assertStaged(word), this.staged.assertStaged(pdf)]);
+    await firstFailure([this.staged.assertDocx(word), this.staged.assertPdf(pdf)]);
 
     const same = await this.sameAsLatest(principal.accountId, session.labReportId, word, pdf);
     if (same) {

@@ -31,6 +31,14 @@ const largeSpec: UploadSpec = {
   files: { document: { maxBytes: 160 * MiB, signature: FileSignatures.pdf, description: 'a PDF document' } },
 };
 
+/** Two multi-part files: the first completes in S3 while the second is read. */
+const pairSpec: UploadSpec = {
+  files: {
+    document: { maxBytes: 16 * MiB, signature: FileSignatures.pdf, description: 'a PDF document' },
+    appendix: { maxBytes: 16 * MiB, signature: FileSignatures.pdf, description: 'a PDF document' },
+  },
+};
+
 const boundedSpec: UploadSpec = {
   files: { document: { maxBytes: 12 * MiB, signature: FileSignatures.pdf, description: 'a PDF document' } },
 };
@@ -66,6 +74,11 @@ class TestUploadController {
   @Post('large')
   receiveLarge(@Req() request: FastifyRequest): Promise<unknown> {
     return this.uploads.receive(request, largeSpec);
+  }
+
+  @Post('pair')
+  receivePair(@Req() request: FastifyRequest): Promise<unknown> {
+    return this.uploads.receive(request, pairSpec);
   }
 
   @Post('bounded')
@@ -263,6 +276,28 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     // The rest of the body was never read: the connection is closed, not reused.
     expect(connection).toBe('close');
     expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: 12 * MiB } });
+    expect(await stagedKeys()).toEqual([]);
+  });
+
+  it('stages two multi-part files of one request, each whole and with its own hash', async () => {
+    const document = pdfBytes(11 * MiB + 3);
+    const appendix = pdfBytes(7 * MiB);
+    const { status, json } = await post('/pair', form([['document', document, 'a.pdf'], ['appendix', appendix, 'b.pdf']]));
+    expect(status).toBe(201);
+    const files = json['files'] as Array<{ field: string; key: string; size: number; sha256: string }>;
+    expect(files.map(({ field, size, sha256: digest }) => ({ field, size, digest }))).toEqual([
+      { field: 'document', size: document.length, digest: sha256(document) },
+      { field: 'appendix', size: appendix.length, digest: sha256(appendix) },
+    ]);
+    expect((await storage.getBuffer(files[0]!.key))?.equals(document)).toBe(true);
+    expect((await storage.getBuffer(files[1]!.key))?.equals(appendix)).toBe(true);
+  });
+
+  it('deletes a multi-part file still completing in S3 when the next file of the request is refused', async () => {
+    const notPdf = Buffer.concat([PNG_HEAD, randomBytes(6 * MiB)]);
+    const { status, json } = await post('/pair', form([['document', pdfBytes(11 * MiB), 'a.pdf'], ['appendix', notPdf, 'b.pdf']]));
+    expect(status).toBe(400);
+    expect(json).toMatchObject({ code: 'INVALID_FILE_TYPE', details: { field: 'appendix' } });
     expect(await stagedKeys()).toEqual([]);
   });
 

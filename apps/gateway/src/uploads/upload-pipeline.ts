@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Multipart, MultipartFile, MultipartValue } from '@fastify/multipart';
 import { Injectable, Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { newStagingKey, ObjectStorage } from '@quire/platform';
+import { newStagingKey, ObjectStorage, ObjectUpload } from '@quire/platform';
 import { detectFileType } from './file-signatures';
 import { FileFieldSpec, ReceivedUpload, StagedUpload, TextFieldSpec, UploadSpec } from './upload-spec';
 
-/** S3's smallest part; memory per file in flight is about PART_SIZE_BYTES × (QUEUE_SIZE + 1). */
+/**
+ * S3's smallest part. Memory per file in flight is about PART_SIZE_BYTES × (QUEUE_SIZE + 1), in
+ * part buffers reused from upload to upload; a request has at most two files in flight (one
+ * completing in S3 while the next is read).
+ */
 export const UPLOAD_PART_SIZE_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_QUEUE_SIZE = 4;
 /** How much of a file is held back until its signature has been checked. */
@@ -36,19 +38,26 @@ export class UploadPipeline {
     const fields: Record<string, string> = {};
     const textSpecs = spec.fields ?? {};
     const parts = request.parts({ limits: busboyLimits(spec) });
+    /** The last file read, completing in storage while the next part is read (one at a time). */
+    let completing: Promise<void> | undefined;
     try {
       for (;;) {
         const part = await nextPart(parts);
         if (!part) break;
         if (part.type === 'file') {
-          staged.push(await this.stageFile(part, spec.files, staged));
+          const { file, stored } = await this.stageFile(part, spec.files, staged);
+          staged.push(file);
+          await completing;
+          completing = stored;
         } else {
           fields[part.fieldname] = textValue(part, textSpecs, fields);
         }
       }
+      await completing;
       assertRequiredPresent(spec, staged, fields);
       return { files: staged, fields };
     } catch (error) {
+      await completing?.catch(() => undefined);
       await this.discard(staged);
       throw error;
     } finally {
@@ -78,7 +87,16 @@ export class UploadPipeline {
     await this.deleteQuietly(staged.map((file) => file.key));
   }
 
-  private async stageFile(part: MultipartFile, specs: Record<string, FileFieldSpec>, staged: StagedUpload[]): Promise<StagedUpload> {
+  /**
+   * Reads one file part into `staging/<uuid>`. Resolves once its bytes have all been read and
+   * checked, with `stored`: the upload's completion in storage, which the caller awaits (so the
+   * next part can be read meanwhile). Any failure leaves nothing staged for this file.
+   */
+  private async stageFile(
+    part: MultipartFile,
+    specs: Record<string, FileFieldSpec>,
+    staged: StagedUpload[],
+  ): Promise<{ file: StagedUpload; stored: Promise<void> }> {
     const field = part.fieldname;
     const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
     if (!spec) {
@@ -98,81 +116,90 @@ export class UploadPipeline {
     // busboy stops at its own limit (the largest of the spec, plus one byte) and says so here.
     part.file.once('limit', () => part.file.destroy(tooLarge));
 
-    const hash = createHash('sha256');
-    let size = 0;
-    let detectedType: string | undefined;
-    const checkHead = async (head: Buffer): Promise<void> => {
-      detectedType = detectFileType(head);
-      if (!(await spec.signature(head))) {
-        throw new DomainError(ErrorCode.InvalidFileType, `"${field}" must be ${spec.description}`, {
-          field,
-          detectedType: detectedType ?? 'unknown',
-        });
-      }
-    };
-    async function* meter(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-      let held: Buffer[] = [];
-      let heldBytes = 0;
-      let checked = false;
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (size > maxBytes) throw tooLarge;
-        hash.update(chunk);
-        if (checked) {
-          yield chunk;
-          continue;
-        }
-        held.push(chunk);
-        heldBytes += chunk.length;
-        if (heldBytes >= SIGNATURE_HEAD_BYTES) {
-          await checkHead(Buffer.concat(held).subarray(0, SIGNATURE_HEAD_BYTES));
-          checked = true;
-          yield* held;
-          held = [];
-        }
-      }
-      if (part.file.truncated) throw tooLarge;
-      if (!checked) {
-        await checkHead(Buffer.concat(held));
-        yield* held;
-      }
-    }
-
-    const body = new PassThrough();
-    const uploading = this.storage.uploadStream(key, body, {
+    const upload = this.storage.openUpload(key, {
       contentType: part.mimetype,
       partSizeBytes: UPLOAD_PART_SIZE_BYTES,
       queueSize: UPLOAD_QUEUE_SIZE,
     });
-    // When the feed fails it destroys `body`, and the upload fails with the feed's error. When
-    // storage fails first, `body` is still open: end the feed too, or it would wait on
-    // backpressure forever.
-    let storageFailedFirst = false;
-    uploading.catch((error: unknown) => {
-      if (body.destroyed) return;
-      storageFailedFirst = true;
-      body.destroy(error as Error);
+    let fed: { size: number; sha256: string; detectedType: string | undefined };
+    try {
+      fed = await this.feed(part, upload, spec, tooLarge);
+    } catch (error) {
+      part.file.destroy();
+      throw await this.failed(upload, field, error);
+    }
+    const stored = upload.finish().catch(async (error: unknown) => {
+      throw await this.failed(upload, field, new StorageFailure(error));
     });
-    const [fed, uploaded] = await Promise.allSettled([pipeline(part.file, meter, body), uploading]);
-    if (fed.status === 'fulfilled' && uploaded.status === 'fulfilled') {
-      return {
-        field,
-        key,
-        size,
-        sha256: hash.digest('hex'),
-        fileName: part.filename,
-        declaredContentType: part.mimetype,
-        detectedType,
-      };
-    }
-    await this.deleteQuietly([key]);
-    if (fed.status === 'rejected' && fed.reason instanceof DomainError) throw fed.reason;
-    if (fed.status === 'rejected' && !storageFailedFirst) {
+    // Awaited by the caller; this only keeps a failure that comes first from counting as unhandled.
+    stored.catch(() => undefined);
+    const file = { field, key, ...fed, fileName: part.filename, declaredContentType: part.mimetype };
+    return { file, stored };
+  }
+
+  /** Removes what a failed file left in storage; answers the error to throw. */
+  private async failed(upload: ObjectUpload, field: string, error: unknown): Promise<DomainError> {
+    await upload.abort().catch((abortError: unknown) => this.logger.warn({ err: abortError, key: upload.key }, 'Could not abort a staging upload'));
+    await this.deleteQuietly([upload.key]);
+    if (error instanceof DomainError) return error;
+    if (!(error instanceof StorageFailure)) {
       // The part itself broke off: the client went away or sent a malformed body.
-      throw new DomainError(ErrorCode.BadRequest, `The upload of "${field}" was interrupted or malformed`, { field });
+      return new DomainError(ErrorCode.BadRequest, `The upload of "${field}" was interrupted or malformed`, { field });
     }
-    this.logger.error({ err: uploaded.status === 'rejected' ? uploaded.reason : undefined, field }, 'Staging an upload failed');
-    throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again', { field });
+    this.logger.error({ err: error.cause, field }, 'Staging an upload failed');
+    return new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again', { field });
+  }
+
+  /**
+   * Reads one file part into `upload`, counting and hashing its bytes. The first
+   * SIGNATURE_HEAD_BYTES are held back until the signature has been checked; then each chunk goes
+   * straight to the upload, which gathers it into the part it belongs to.
+   */
+  private async feed(
+    part: MultipartFile,
+    upload: ObjectUpload,
+    spec: FileFieldSpec,
+    tooLarge: DomainError,
+  ): Promise<{ size: number; sha256: string; detectedType: string | undefined }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    let detectedType: string | undefined;
+    let held: Buffer[] | undefined = [];
+    let heldBytes = 0;
+    for await (const chunk of part.file as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > spec.maxBytes) throw tooLarge;
+      hash.update(chunk);
+      if (!held) {
+        await storing(upload.write(chunk));
+        continue;
+      }
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes >= SIGNATURE_HEAD_BYTES) {
+        detectedType = await this.checkHead(headOf(held, SIGNATURE_HEAD_BYTES), part.fieldname, spec);
+        for (const heldChunk of held) await storing(upload.write(heldChunk));
+        held = undefined;
+      }
+    }
+    if (part.file.truncated) throw tooLarge;
+    if (held) {
+      detectedType = await this.checkHead(headOf(held, heldBytes), part.fieldname, spec);
+      for (const heldChunk of held) await storing(upload.write(heldChunk));
+    }
+    return { size, sha256: hash.digest('hex'), detectedType };
+  }
+
+  /** The type the first bytes show; throws INVALID_FILE_TYPE when the spec's signature refuses them. */
+  private async checkHead(head: Buffer, field: string, spec: FileFieldSpec): Promise<string | undefined> {
+    const detectedType = detectFileType(head);
+    if (!(await spec.signature(head))) {
+      throw new DomainError(ErrorCode.InvalidFileType, `"${field}" must be ${spec.description}`, {
+        field,
+        detectedType: detectedType ?? 'unknown',
+      });
+    }
+    return detectedType;
   }
 
   private async deleteQuietly(keys: string[]): Promise<void> {
@@ -182,6 +209,22 @@ export class UploadPipeline {
     } catch (error) {
       this.logger.warn({ err: error, keys }, 'Could not delete staged uploads; the staging sweeper will');
     }
+  }
+}
+
+/** A failure of object storage (S3 down, a part refused), as opposed to one of the request body. */
+class StorageFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('Object storage failed');
+  }
+}
+
+/** Marks what `work` throws as a StorageFailure. */
+async function storing<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw new StorageFailure(error);
   }
 }
 
@@ -215,6 +258,13 @@ async function nextPart(parts: AsyncIterableIterator<Multipart>): Promise<Multip
     }
     throw new DomainError(ErrorCode.BadRequest, 'Malformed multipart body');
   }
+}
+
+/** The first `bytes` of the held chunks (a copy only when they span several chunks). */
+function headOf(chunks: Buffer[], bytes: number): Buffer {
+  const first = chunks[0] ?? Buffer.alloc(0);
+  if (first.length >= bytes) return first.subarray(0, bytes);
+  return Buffer.concat(chunks).subarray(0, bytes);
 }
 
 function textValue(part: MultipartValue, specs: Record<string, TextFieldSpec>, seen: Record<string, string>): string {

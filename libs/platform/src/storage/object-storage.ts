@@ -14,9 +14,9 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CommonEnv } from '../config/env';
+import { ObjectUpload, ObjectUploadOptions } from './object-upload';
 
 export interface StoredObjectInfo {
   key: string;
@@ -26,22 +26,17 @@ export interface StoredObjectInfo {
   lastModified?: Date;
 }
 
-export interface StreamUploadOptions {
-  contentType?: string;
-  /** Bytes buffered per part; S3 needs at least 5 MiB for every part but the last. */
-  partSizeBytes?: number;
-  /** Parts in flight at once: memory per upload is about partSizeBytes × (queueSize + 1). */
-  queueSize?: number;
-}
-
-export const MIN_PART_SIZE_BYTES = 5 * 1024 * 1024;
-
 export interface ObjectBody extends StoredObjectInfo {
   body: Readable;
   contentRange?: string;
 }
 
-/** The S3 client for our settings; checksums only when required (s3rver/fauxqs and MinIO agree). */
+/**
+ * The S3 client for our settings; checksums only when required (s3rver/fauxqs and MinIO agree).
+ * No `Expect: 100-continue` on big bodies: with it the SDK waits a round trip per request and opens
+ * a new connection for each (it bypasses the keep-alive agent), which costs every 5 MiB part of an
+ * upload; our S3 is our own, and a body it rejects is simply read and dropped.
+ */
 export function createS3Client(env: CommonEnv): S3Client {
   return new S3Client({
     region: env.S3_REGION,
@@ -53,6 +48,7 @@ export function createS3Client(env: CommonEnv): S3Client {
         : undefined,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    expectContinueHeader: false,
   });
 }
 
@@ -90,20 +86,9 @@ export class ObjectStorage {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
   }
 
-  /**
-   * Streams a body of unknown length into `key` as a multipart upload (a single PUT when it fits
-   * in one part). To cancel, destroy `body` with an error: the promise then rejects once the
-   * multipart upload has been aborted (or the abort itself failed), so nothing is left half-sent.
-   */
-  async uploadStream(key: string, body: Readable, options: StreamUploadOptions = {}): Promise<void> {
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType },
-      partSize: Math.max(MIN_PART_SIZE_BYTES, options.partSizeBytes ?? MIN_PART_SIZE_BYTES),
-      queueSize: options.queueSize ?? 4,
-      leavePartsOnError: false,
-    });
-    await upload.done();
+  /** Starts writing `key` from chunks of unknown total length (see ObjectUpload). */
+  openUpload(key: string, options: ObjectUploadOptions = {}): ObjectUpload {
+    return new ObjectUpload(this.client, this.bucket, key, options);
   }
 
   async head(key: string): Promise<StoredObjectInfo | undefined> {
