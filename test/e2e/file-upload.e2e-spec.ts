@@ -18,6 +18,7 @@ import {
   testEnv,
   TestIdentity,
   testS3Client,
+  waitFor,
 } from '@quire/testing';
 
 const LINK_SECRET = 'file-link-secret-for-tests-0123456789abcdef';
@@ -394,11 +395,14 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect(response.headers.get('content-length')).toBe(String(pdf.length));
       expect(response.headers.get('etag')).toMatch(/^"[0-9a-f]{64}"$/);
       expect(response.headers.get('content-disposition')).toBe(`inline; filename="R_sum_ _.pdf"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%C3%BC.pdf`);
-      // Every hit is logged with the file's account.
+      // Every hit is logged with the file's account (written just after the reply, not before).
       const client = new Client({ connectionString: database.url });
       await client.connect();
       try {
-        const { rows } = await client.query('SELECT account_id, variant FROM "file"."file_views" WHERE file_id = $1', [file.id]);
+        const rows = await waitFor(async () => {
+          const result = await client.query('SELECT account_id, variant FROM "file"."file_views" WHERE file_id = $1', [file.id]);
+          return result.rows.length > 0 && result.rows;
+        });
         expect(rows).toEqual([{ account_id: owner.principal.accountId, variant: null }]);
       } finally {
         await client.end();
