@@ -2,12 +2,14 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { FileSubjects, FileViewReply, ViewFileRequest } from '@quire/contracts';
+import { FileSubjects, FileViewReply, VIEW_INLINE_MAX_BYTES, ViewFileRequest } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectBody, ObjectStorage, Public, RpcClient } from '@quire/platform';
 import { RequestId } from '../../auth/auth.guard';
+import { GatewayEnv } from '../../gateway.env';
 import { ByteRange, contentDisposition, matchesEtag, parseRange } from './byte-ranges';
 import { ViewFileParams, ViewFileQuery } from './file-upload.dto';
+import { VariantCache } from './variant-cache';
 
 /** Rendering a variant of a large image can take a while. */
 const VIEW_TIMEOUT_MS = 30_000;
@@ -28,10 +30,15 @@ const INLINE_TYPES = /^(image\/(jpeg|png|gif|webp)|application\/pdf|text\/plain)
 export class FileViewController {
   private readonly logger = new Logger(FileViewController.name);
 
+  private readonly variants: VariantCache;
+
   constructor(
     private readonly rpc: RpcClient,
     private readonly storage: ObjectStorage,
-  ) {}
+    env: GatewayEnv,
+  ) {
+    this.variants = new VariantCache(env.VIEW_CACHE_BYTES, VIEW_INLINE_MAX_BYTES);
+  }
 
   @Public()
   @Get(':id')
@@ -68,15 +75,20 @@ export class FileViewController {
   }
 
   /**
-   * A variant's bytes: read from S3 under the key the service named; when they are not there yet,
+   * A variant's bytes: from memory when this gateway served them lately (VariantCache), else read
+   * from S3 under the key the service named; when they are not there yet,
    * the service renders them (answering a small PNG inline, a large one once stored).
    */
   private async variant(view: FileViewReply, link: ViewFileRequest, requestId: string): Promise<Buffer> {
-    const cached = await this.read(view.key, true);
-    if (cached) return cached;
-    const rendered = await this.rpc.request<FileViewReply>(FileSubjects.view, { ...link, render: true }, { requestId, timeoutMs: VIEW_TIMEOUT_MS });
-    if (rendered.body !== undefined) return Buffer.from(rendered.body, 'base64');
-    return this.read(rendered.key);
+    const remembered = this.variants.get(view.key);
+    if (remembered) return remembered;
+    let png = await this.read(view.key, true);
+    if (!png) {
+      const rendered = await this.rpc.request<FileViewReply>(FileSubjects.view, { ...link, render: true }, { requestId, timeoutMs: VIEW_TIMEOUT_MS });
+      png = rendered.body !== undefined ? Buffer.from(rendered.body, 'base64') : await this.read(rendered.key);
+    }
+    this.variants.set(view.key, png);
+    return png;
   }
 
   /** Status, headers and body for the whole object or the request's range of it. */
