@@ -117,6 +117,8 @@ async function main() {
       // Only cached requests (for a --cpu-prof of one app): PROFILE_RUNS view RPCs, then as many via the gateway.
       await perRequest('view RPC over NATS (cached)', () => rpc());
       await perRequest('gateway, http.get keep-alive (cached)', () => plainGet(url));
+      await perRequest('gateway /health/live (plain Fastify route)', () => plainGet(`${gateway.url}/health/live`));
+      await perRequest('gateway /files/view/x?time=1 (Nest route, 400)', () => plainGet(`${gateway.url}/files/view/x?time=1`));
       return;
     }
     console.log('--- cached variant ---');

@@ -38,19 +38,25 @@ interface RenderedVariant {
   size: number;
 }
 
+/** A render under way: whether the variant was missing (known first), then the variant. */
+interface RenderInFlight {
+  missing: Promise<boolean>;
+  answer: Promise<RenderedVariant>;
+}
+
 /**
  * Signed view links. The signature is checked first (403), then the live row (404: a deleted
  * file's links die with it). Resized images are rendered here, next to the bytes in S3, and
- * cached there. A first answer names the variant's key without looking in S3 (the gateway's GET
- * tells); only when the gateway finds it missing does it ask for a render, and a small PNG comes
- * back inside that reply while its S3 copy is written.
+ * cached there. A first answer names the variant's key; for a key this process stored lately it
+ * does not look in S3 at all (the gateway's read tells). The gateway asks for a render when the
+ * key is missing, and a small PNG comes back inside that reply while its S3 copy is written.
  */
 @Injectable()
 export class ViewsService implements OnModuleDestroy {
   private readonly links: ViewLinkSigner;
   private readonly logger = new Logger(ViewsService.name);
   /** Renders in flight (single-flight), each until its PNG is in S3, not only until it is rendered. */
-  private readonly renders = new Map<string, { answer: Promise<RenderedVariant> }>();
+  private readonly renders = new Map<string, RenderInFlight>();
   /** Variant keys this process stored or saw in S3 lately: no need to look them up again. */
   private readonly stored = new RecentKeys(10_000);
   private readonly viewLog: ViewLog;
@@ -72,29 +78,29 @@ export class ViewsService implements OnModuleDestroy {
     const file = await this.files.findForViewLink(request.id);
     if (!file) throw DomainError.notFound('File');
     const size = request.size !== undefined && isResizable(file.contentType) ? this.presetSize(request.size) : undefined;
-    if (size && request.render) {
-      return this.rendered(file, size);
-    }
+    if (size && request.render) return this.rendered(file, size);
     // The view is logged off the reply's path (the first answer of a view only, never the render).
     this.viewLog.record({ accountId: file.accountId, fileId: file.id, variant: size?.label ?? null, viewedAt: new Date() });
     if (!size) return { key: file.storageKey, fileName: file.name, contentType: file.contentType, size: file.size, etag: `"${file.sha256}"` };
     const reply = this.describeVariant(file, size);
-    this.prepare(file, size, reply.key);
-    return { ...reply, variant: true };
+    return (await this.prepare(file, size, reply.key)) ? { ...reply, variant: true, rendering: true } : { ...reply, variant: true };
   }
 
   /**
-   * While the gateway reads the variant, make sure it exists: unless this process knows it is
-   * stored (or is rendering it), look it up and start rendering it when it is missing, so that
-   * the gateway's render request (which follows its missed read) joins a render already under way.
-   * The hint is only ever an optimisation: the gateway's read decides.
+   * Whether the variant is being rendered (the gateway then asks for it straight away instead of
+   * reading S3 first). A key this process stored lately is answered at once, without a look in
+   * S3: the gateway's read decides, and asks for a render if it is gone. Any other key is looked
+   * up, and rendered when missing, the original being read at the same time as the lookup.
    */
-  private prepare(file: ViewableFile, size: VariantSize, key: string): void {
-    if (this.renders.has(key) || this.stored.has(key)) return;
-    this.render(file, size, key).catch((error: unknown) => {
+  private async prepare(file: ViewableFile, size: VariantSize, key: string): Promise<boolean> {
+    if (this.renders.has(key)) return true;
+    if (this.stored.has(key)) return false;
+    const render = this.render(file, size, key);
+    render.answer.catch((error: unknown) => {
       // The render request that follows gets the same error; only the unexpected is logged here.
       if (!(error instanceof DomainError)) this.logger.warn({ err: error, key }, 'Preparing a variant failed');
     });
+    return render.missing;
   }
 
   /** Resolves once every view recorded so far is written (or its failure logged): tests, shutdown. */
@@ -120,7 +126,7 @@ export class ViewsService implements OnModuleDestroy {
   private async rendered(file: ViewableFile, size: VariantSize): Promise<FileViewReply> {
     const reply = this.describeVariant(file, size);
     this.stored.delete(reply.key); // the gateway just missed it: whatever this process knew is stale
-    const variant = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key));
+    const variant = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key).answer);
     if (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES) return { ...reply, size: variant.size, body: variant.png.toString('base64') };
     return { ...reply, size: variant.size };
   }
@@ -133,22 +139,23 @@ export class ViewsService implements OnModuleDestroy {
    * read, in case another replica (or this one, just before) stored it already. Two replicas may
    * still render the same variant at the same moment: both write the same bytes to the same key.
    */
-  private render(file: ViewableFile, size: VariantSize, key: string): Promise<RenderedVariant> {
+  private render(file: ViewableFile, size: VariantSize, key: string): RenderInFlight {
     const running = this.renders.get(key);
-    if (running) return running.answer;
+    if (running) return running;
+    // The original is read while the variant is looked up; the read is cancelled if it exists.
+    const cancel = new AbortController();
+    const source = this.storage.getBuffer(file.storageKey, cancel.signal);
+    source.catch(() => undefined);
+    const existing = this.storage.head(key);
     const rendered = (async (): Promise<RenderedVariant> => {
-      // The original is read while the variant is looked up; the read is cancelled if it exists.
-      const cancel = new AbortController();
-      const source = this.storage.getBuffer(file.storageKey, cancel.signal);
-      source.catch(() => undefined);
-      const existing = await this.storage.head(key).catch((error: unknown) => {
+      const found = await existing.catch((error: unknown) => {
         cancel.abort();
         throw error;
       });
-      if (existing) {
+      if (found) {
         cancel.abort();
         this.stored.add(key);
-        return { size: existing.size };
+        return { size: found.size };
       }
       const bytes = await source;
       if (!bytes) throw DomainError.notFound('File');
@@ -169,13 +176,20 @@ export class ViewsService implements OnModuleDestroy {
       }
       return variant;
     });
-    const answer = rendered.then((variant) => (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES ? variant : stored));
-    this.renders.set(key, { answer });
+    const entry: RenderInFlight = {
+      // A failed lookup says "not missing": the gateway's own read then decides (and reports).
+      missing: existing.then(
+        (found) => found === undefined,
+        () => false,
+      ),
+      answer: rendered.then((variant) => (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES ? variant : stored)),
+    };
+    this.renders.set(key, entry);
     void stored.then(
       () => this.renders.delete(key),
       () => this.renders.delete(key),
     );
-    return answer;
+    return entry;
   }
 
   private presetSize(label: string): VariantSize {

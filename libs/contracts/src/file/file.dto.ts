@@ -191,9 +191,10 @@ export interface FileDeleteReply {
 
 /**
  * What the gateway serves for a view link: an object key and how to describe it. For the
- * original, `size` is the row's; for a variant the first answer names the key without looking in
- * S3 (`variant: true`, no `size`): the gateway reads it, and only when it is missing asks again
- * with `render: true`. That answer carries the PNG itself in `body` (base64) when it is small
+ * original, `size` is the row's; for a variant the first answer names the key (`variant: true`,
+ * no `size`), and, for a key the service has not stored lately, whether it is missing and being
+ * rendered (`rendering`). The gateway reads the key, and when it is missing (or being rendered)
+ * asks again with `render: true`. That answer carries the PNG itself in `body` (base64) when it is small
  * (VIEW_INLINE_MAX_BYTES), else the key of the stored PNG and its `size`.
  */
 export interface FileViewReply {
@@ -204,6 +205,8 @@ export interface FileViewReply {
   /** Strong validator of the bytes (content hash, plus the size for a variant). */
   etag: string;
   variant?: boolean;
+  /** The variant is being rendered now: ask with `render: true` straight away (no S3 read first). */
+  rendering?: boolean;
   body?: string;
 }
 

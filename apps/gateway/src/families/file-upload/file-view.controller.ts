@@ -76,13 +76,13 @@ export class FileViewController {
 
   /**
    * A variant's bytes: from memory when this gateway served them lately (VariantCache), else read
-   * from S3 under the key the service named; when they are not there yet,
-   * the service renders them (answering a small PNG inline, a large one once stored).
+   * from S3 under the key the service named; when they are not there (or the service said it is
+   * rendering them), the service answers them (a small PNG inline, a large one once stored).
    */
   private async variant(view: FileViewReply, link: ViewFileRequest, requestId: string): Promise<Buffer> {
     const remembered = this.variants.get(view.key);
     if (remembered) return remembered;
-    let png = await this.read(view.key, true);
+    let png = view.rendering ? undefined : await this.read(view.key, true);
     if (!png) {
       const rendered = await this.rpc.request<FileViewReply>(FileSubjects.view, { ...link, render: true }, { requestId, timeoutMs: VIEW_TIMEOUT_MS });
       png = rendered.body !== undefined ? Buffer.from(rendered.body, 'base64') : await this.read(rendered.key);
