@@ -122,12 +122,15 @@ async function main() {
       return;
     }
     console.log('--- cached variant ---');
+    if (process.env.PROFILE_ONLY !== 'cold') {
     await perRequest('gateway, fetch (cached)', async () => drain((await fetch(url)).body));
     await perRequest('gateway, http.get keep-alive (cached)', () => plainGet(url));
     await perRequest('view RPC over NATS (cached)', () => rpc());
     await timedMedian('S3 HEAD variant', () => s3.send(new HeadObjectCommand({ Bucket: env.S3_BUCKET, Key: variantKey })));
     await timedMedian('S3 GET variant', async () => drain((await s3.send(new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: variantKey }))).Body));
     await timedMedian('gateway /health/live (HTTP floor)', () => plainGet(`${gateway.url}/health/live`));
+    }
+    if (process.env.PROFILE_ONLY === 'cold') console.log('(cached part skipped)');
     console.log('--- cold variant ---');
     // Each cold request is for a fresh upload (as in the benchmark), so nothing is known of it yet.
     const fresh = [];
