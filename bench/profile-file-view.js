@@ -141,7 +141,10 @@ async function main() {
         .toBuffer();
       fresh.push(`${(await upload(`fresh-${i}.jpg`, bytes)).fullpath}&size=320x240`);
     }
+    const renders = async () => Number(/^quire_file_variant_renders_total(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(`${file.url}/metrics`)).text())?.[1]);
+    const rendersBefore = await renders();
     await perRequest('gateway, fetch (cold, fresh uploads)', async () => drain((await fetch(fresh.pop())).body));
+    console.log(`${''.padEnd(48)} renders: ${(await renders()) - rendersBefore} for ${runs} cold requests`);
     await timedMedian('S3 GET original', async () => drain((await s3.send(new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: originalKey }))).Body));
     await timedMedian('sharp metadata', () => sharp(jpeg, { limitInputPixels: false }).metadata());
     await perRequest('sharp render (as the bench baseline)', () =>
