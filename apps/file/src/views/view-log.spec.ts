@@ -1,3 +1,4 @@
+import { waitFor } from '@quire/testing';
 import { ViewRecord } from '../files/files.repository';
 import { ViewLog } from './view-log';
 
@@ -17,13 +18,23 @@ describe('ViewLog', () => {
     );
     log.record(view('a'));
     expect(writes).toEqual([]); // nothing written on the caller's turn
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => writes.length === 1, { timeoutMs: 2000, intervalMs: 5 });
     expect(writes).toEqual([['a']]);
     log.record(view('b'));
     log.record(view('c'));
     release();
     await log.flush();
     expect(writes).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('views recorded within the batch window share one insert', async () => {
+    const writes: string[][] = [];
+    const log = new ViewLog(async (views) => void writes.push(views.map((v) => v.fileId)), { log: jest.fn(), error: jest.fn(), warn: jest.fn() });
+    log.record(view('x'));
+    await Promise.resolve();
+    log.record(view('y'));
+    await log.flush();
+    expect(writes).toEqual([['x', 'y']]);
   });
 
   it('logs a failed write with every row it held, and goes on with the next', async () => {

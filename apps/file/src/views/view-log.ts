@@ -4,10 +4,13 @@ import { ViewRecord } from '../files/files.repository';
 /** Most rows one statement writes. */
 const MAX_BATCH = 500;
 
+/** How long the first view of a batch waits for others (one insert instead of one per view). */
+const BATCH_WINDOW_MS = 25;
+
 /**
  * The view-link audit trail, written off the download's path: `record` returns at once; rows are
- * written in batches, one statement at a time (what arrives while one is being written goes in
- * the next). A failed write is logged with every row it held, so no view disappears silently;
+ * written in batches, one statement at a time, BATCH_WINDOW_MS after the first of a batch (what
+ * arrives while one is being written goes in the next). A failed write is logged with every row it held, so no view disappears silently;
  * `flush` waits until everything recorded so far is written (shutdown, tests).
  */
 export class ViewLog {
@@ -21,8 +24,9 @@ export class ViewLog {
 
   record(view: ViewRecord): void {
     this.queue.push(view);
-    // Started on the next turn of the event loop, so the reply that recorded it leaves first.
-    this.writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    // Started a little later, so the reply that recorded it leaves first and views a few
+    // milliseconds apart share one insert.
+    this.writing ??= new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS)).then(() => this.drain());
   }
 
   async flush(): Promise<void> {
