@@ -443,6 +443,19 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect([cached.status, (await cached.arrayBuffer()).byteLength]).toEqual([304, 0]);
     });
 
+    it('streams a larger object (over the 1 MiB buffered size) whole and by range', async () => {
+      const large = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(1536 * 1024)]);
+      const bigFile = await uploaded(owner, 'large.pdf', large);
+      const whole = await fetch(bigFile.fullpath);
+      expect([whole.status, whole.headers.get('content-length')]).toEqual([200, String(large.length)]);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(large)).toBe(true);
+      const part = await fetch(bigFile.fullpath, { headers: { range: 'bytes=1048570-1048589' } });
+      expect([part.status, part.headers.get('content-range'), part.headers.get('content-length')]).toEqual([206, `bytes 1048570-1048589/${large.length}`, '20']);
+      expect(Buffer.from(await part.arrayBuffer())).toEqual(large.subarray(1048570, 1048590));
+      const past = await fetch(bigFile.fullpath, { headers: { range: `bytes=${large.length}-` } });
+      expect(past.status).toBe(416);
+    });
+
     it('ignores size for a file that is not an image', async () => {
       const response = await fetch(`${file.fullpath}&size=999x999`);
       expect([response.status, response.headers.get('content-type')]).toEqual([200, 'application/pdf']);

@@ -71,7 +71,8 @@ export class FileViewController {
     }
     const range = parseRange(header(request, 'range'), size);
     const object = range === 'unsatisfiable' ? undefined : await this.fetch(view.key, range ? `bytes=${range.start}-${range.end}` : undefined);
-    this.send(request, reply, view, size, () => object!.body, range);
+    // The length S3 reports for what it sends (the row's size is the whole object's).
+    this.send(request, reply, view, size, () => object!.body, range, object?.size);
   }
 
   /**
@@ -99,6 +100,7 @@ export class FileViewController {
     size: number,
     body: (range: ByteRange | undefined) => Buffer | Readable,
     range: ByteRange | 'unsatisfiable' | undefined = parseRange(header(request, 'range'), size),
+    length = range && range !== 'unsatisfiable' ? range.end - range.start + 1 : size,
   ): void {
     if (range === 'unsatisfiable') {
       void reply.status(416).headers({ ...validators(view), 'Content-Range': `bytes */${size}` }).send();
@@ -107,7 +109,7 @@ export class FileViewController {
     void reply.headers({
       ...validators(view),
       'Content-Type': view.contentType,
-      'Content-Length': String(range ? range.end - range.start + 1 : size),
+      'Content-Length': String(length),
       'Content-Disposition': contentDisposition(INLINE_TYPES.test(view.contentType) ? 'inline' : 'attachment', view.fileName),
     });
     if (range) void reply.status(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
