@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { connect, JSONCodec } from 'nats';
 import { Client } from 'pg';
 import sharp from 'sharp';
@@ -425,11 +426,14 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect(response.headers.get('content-length')).toBe(String(pdf.length));
       expect(response.headers.get('etag')).toMatch(/^"[0-9a-f]{64}"$/);
       expect(response.headers.get('content-disposition')).toBe(`inline; filename="R_sum_ _.pdf"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%C3%BC.pdf`);
-      // Every hit is logged with the file's account.
+      // Every hit is logged with the file's account (written just after the reply, not before).
       const client = new Client({ connectionString: database.url });
       await client.connect();
       try {
-        const { rows } = await client.query('SELECT account_id, variant FROM "file"."file_views" WHERE file_id = $1', [file.id]);
+        const rows = await waitFor(async () => {
+          const result = await client.query('SELECT account_id, variant FROM "file"."file_views" WHERE file_id = $1', [file.id]);
+          return result.rows.length > 0 && result.rows;
+        });
         expect(rows).toEqual([{ account_id: owner.principal.accountId, variant: null }]);
       } finally {
         await client.end();
@@ -469,6 +473,19 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect([cached.status, (await cached.arrayBuffer()).byteLength]).toEqual([304, 0]);
     });
 
+    it('streams a larger object (over the 1 MiB buffered size) whole and by range', async () => {
+      const large = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(1536 * 1024)]);
+      const bigFile = await uploaded(owner, 'large.pdf', large);
+      const whole = await fetch(bigFile.fullpath);
+      expect([whole.status, whole.headers.get('content-length')]).toEqual([200, String(large.length)]);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(large)).toBe(true);
+      const part = await fetch(bigFile.fullpath, { headers: { range: 'bytes=1048570-1048589' } });
+      expect([part.status, part.headers.get('content-range'), part.headers.get('content-length')]).toEqual([206, `bytes 1048570-1048589/${large.length}`, '20']);
+      expect(Buffer.from(await part.arrayBuffer())).toEqual(large.subarray(1048570, 1048590));
+      const past = await fetch(bigFile.fullpath, { headers: { range: `bytes=${large.length}-` } });
+      expect(past.status).toBe(416);
+    });
+
     it('ignores size for a file that is not an image', async () => {
       const response = await fetch(`${file.fullpath}&size=999x999`);
       expect([response.status, response.headers.get('content-type')]).toEqual([200, 'application/pdf']);
@@ -502,6 +519,47 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect(new Set(bodies.map(([status]) => status))).toEqual(new Set([200]));
       expect(new Set(bodies.map(([, length]) => length)).size).toBe(1);
       expect(await rendersSoFar()).toBe(before + 1);
+    });
+
+    it('serves ranges of a variant and answers 304 for its ETag', async () => {
+      const whole = Buffer.from(await (await fetch(`${big.fullpath}&size=160x160`)).arrayBuffer());
+      const head = await fetch(`${big.fullpath}&size=160x160`, { headers: { range: 'bytes=0-7' } });
+      expect([head.status, head.headers.get('content-range'), head.headers.get('content-type')]).toEqual([206, `bytes 0-7/${whole.length}`, 'image/png']);
+      expect(Buffer.from(await head.arrayBuffer())).toEqual(whole.subarray(0, 8));
+      const past = await fetch(`${big.fullpath}&size=160x160`, { headers: { range: `bytes=${whole.length}-` } });
+      expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${whole.length}`]);
+      const etag = head.headers.get('etag')!;
+      const cached = await fetch(`${big.fullpath}&size=160x160`, { headers: { 'if-none-match': etag } });
+      expect([cached.status, cached.headers.get('etag'), (await cached.arrayBuffer()).byteLength]).toEqual([304, etag, 0]);
+    });
+
+    it('a large variant (over the inline limit) is stored before it is answered', async () => {
+      // Noise does not compress: its 1280x960 PNG is a few MB, too big to travel inside a NATS reply.
+      const noise = await sharp(randomBytes(1600 * 1200 * 3), { raw: { width: 1600, height: 1200, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
+      const file = await uploaded(owner, 'noise.jpg', noise);
+      const response = await fetch(`${file.fullpath}&size=1280x960`);
+      expect(response.status).toBe(200);
+      const png = Buffer.from(await response.arrayBuffer());
+      expect(png.length).toBeGreaterThan(512 * 1024);
+      expect(await sharp(png).metadata()).toMatchObject({ format: 'png', width: 1280, height: 960 });
+      expect((await objectKeys(`variants/${owner.principal.accountId}/`)).filter((k) => k.endsWith('/1280x960.png'))).toHaveLength(1);
+    });
+
+    it('a variant removed from S3 behind the services back is rendered again (nothing trusts a hint)', async () => {
+      // A second gateway without the memory cache, so that every request reads S3.
+      const plain = await startApp('gateway', { ...env, VIEW_CACHE_BYTES: '0' });
+      try {
+        const url = `${plain.url}${viewPath(big)}&size=64x64`;
+        const first = Buffer.from(await (await fetch(url)).arrayBuffer());
+        const key = await waitFor(async () => (await objectKeys(`variants/${owner.principal.accountId}/`)).find((k) => k.endsWith('/64x64.png')));
+        const before = await rendersSoFar();
+        await s3.send(new DeleteObjectCommand({ Bucket: env.S3_BUCKET, Key: key }));
+        const again = await fetch(url);
+        expect([again.status, Buffer.from(await again.arrayBuffer())]).toEqual([200, first]);
+        expect(await rendersSoFar()).toBe(before + 1);
+      } finally {
+        await plain.stop();
+      }
     });
 
     it('400 for a size outside the presets and for an image with too many pixels', async () => {

@@ -45,6 +45,15 @@ export class GatewayEnv extends CommonEnv {
   @Max(1_000_000)
   AUTH_CACHE_MAX_ENTRIES: number = 10_000;
 
+  /**
+   * Memory for image variants served by /files/view (content-addressed, so never stale; each
+   * request still checks its link and the live row). 0 turns the cache off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1024 * 1024 * 1024)
+  VIEW_CACHE_BYTES: number = 32 * 1024 * 1024;
+
   /** Requests per minute per caller on any route without a tighter named limit. */
   @IsInt()
   @Min(1)

@@ -4,7 +4,6 @@ import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm
 import { FileCategory, FileTargetType } from '@quire/contracts';
 import { FileShare } from './file-share.entity';
 import { StoredFile } from './file.entity';
-import { FileView } from '../views/file-view.entity';
 
 /** Who is asking, as far as row visibility goes. */
 export interface Reader {
@@ -21,6 +20,18 @@ export interface FileFilter {
   includeShared: boolean;
   page: number;
   perPage: number;
+}
+
+/** What a signed view link needs of a file's row. */
+export type ViewableFile = Pick<StoredFile, 'id' | 'accountId' | 'name' | 'size' | 'contentType' | 'sha256' | 'storageKey'>;
+
+/** One hit on a view link. */
+export interface ViewRecord {
+  accountId: string;
+  fileId: string;
+  /** `WxH` for a variant, null for the original. */
+  variant: string | null;
+  viewedAt: Date;
 }
 
 /** Every query takes the account id: no method can reach another tenant's rows. */
@@ -44,21 +55,41 @@ export class FilesRepository {
 
   /**
    * A file by id alone, for signed view links: the link's signature is the authority there, and
-   * the row it finds carries its own account, which everything after uses.
+   * the row it finds carries its own account, which everything after uses. Plain SQL for the few
+   * columns a view needs: this runs on every download.
    */
-  async findForViewLink(id: string): Promise<StoredFile | undefined> {
-    return (await this.dataSource.manager.findOne(StoredFile, { where: { id } })) ?? undefined;
+  async findForViewLink(id: string): Promise<ViewableFile | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, account_id, name, size, content_type, sha256, storage_key FROM "file"."files" WHERE id = $1`,
+      [id],
+    )) as Array<Record<string, string>>;
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      id: row.id!,
+      accountId: row.account_id!,
+      name: row.name!,
+      size: Number(row.size),
+      contentType: row.content_type!,
+      sha256: row.sha256!,
+      storageKey: row.storage_key!,
+    };
   }
 
   /**
-   * Committed without waiting for the WAL flush: a view is on the download's critical path, and
-   * a crash may lose the last few view rows at worst (never corrupt or half-write them).
+   * View-log rows, many in one statement and one round trip. Committed without waiting for the
+   * WAL flush (`synchronous_commit` off for this statement's own transaction only): a crash may
+   * lose the last few view rows at worst, never corrupt or half-write them.
    */
-  async logView(accountId: string, fileId: string, variant: string | null): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query('SET LOCAL synchronous_commit TO OFF');
-      await manager.insert(FileView, { accountId, fileId, variant });
-    });
+  async logViews(views: readonly ViewRecord[]): Promise<void> {
+    if (!views.length) return;
+    await this.dataSource.query(
+      `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+       INSERT INTO "file"."file_views" (file_id, account_id, variant, viewed_at)
+       SELECT v.file_id, v.account_id, v.variant, v.viewed_at
+       FROM async_commit, unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS v(file_id, account_id, variant, viewed_at)`,
+      [views.map((v) => v.fileId), views.map((v) => v.accountId), views.map((v) => v.variant), views.map((v) => v.viewedAt.toISOString())],
+    );
   }
 
   async list(reader: Reader, filter: FileFilter): Promise<{ items: StoredFile[]; total: number }> {

@@ -1,27 +1,65 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { FileViewReply, ViewFileRequest } from '@quire/contracts';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { FileViewReply, VIEW_INLINE_MAX_BYTES, ViewFileRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { ObjectStorage } from '@quire/platform';
 import { FileSettings, VariantSize } from '../file.settings';
-import { StoredFile } from '../files/file.entity';
 import { isResizable } from '../files/file-types';
-import { FilesRepository } from '../files/files.repository';
+import { FilesRepository, ViewableFile } from '../files/files.repository';
 import { storageCall } from '../storage-call';
-import { SingleFlight } from './single-flight';
 import { VariantRenderer } from './variant-renderer';
 import { variantKey } from './variant-keys';
+import { ViewLog } from './view-log';
 import { ViewLinkSigner } from './view-link';
+
+/** A bounded set of keys; the oldest go first. */
+class RecentKeys {
+  private readonly keys = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    this.keys.delete(key);
+    this.keys.add(key);
+    if (this.keys.size > this.max) this.keys.delete(this.keys.values().next().value as string);
+  }
+
+  delete(key: string): void {
+    this.keys.delete(key);
+  }
+}
+
+/** A variant after a render request: its bytes when this process rendered it, else its size in S3. */
+interface RenderedVariant {
+  png?: Buffer;
+  size: number;
+}
+
+/** A render under way: whether the variant was missing (known first), then the variant. */
+interface RenderInFlight {
+  missing: Promise<boolean>;
+  answer: Promise<RenderedVariant>;
+}
 
 /**
  * Signed view links. The signature is checked first (403), then the live row (404: a deleted
  * file's links die with it). Resized images are rendered here, next to the bytes in S3, and
- * cached there; only keys cross NATS.
+ * cached there. A first answer names the variant's key; for a key this process stored lately it
+ * does not look in S3 at all (the gateway's read tells). The gateway asks for a render when the
+ * key is missing, and a small PNG comes back inside that reply while its S3 copy is written.
  */
 @Injectable()
-export class ViewsService {
+export class ViewsService implements OnModuleDestroy {
   private readonly links: ViewLinkSigner;
   private readonly logger = new Logger(ViewsService.name);
-  private readonly renders = new SingleFlight<number>();
+  /** Renders in flight (single-flight), each until its PNG is in S3, not only until it is rendered. */
+  private readonly renders = new Map<string, RenderInFlight>();
+  /** Variant keys this process stored or saw in S3 lately: no need to look them up again. */
+  private readonly stored = new RecentKeys(10_000);
+  private readonly viewLog: ViewLog;
 
   constructor(
     private readonly files: FilesRepository,
@@ -30,6 +68,7 @@ export class ViewsService {
     private readonly renderer: VariantRenderer,
   ) {
     this.links = new ViewLinkSigner(settings.linkSecret, settings.linkTtlSeconds);
+    this.viewLog = new ViewLog((views) => this.files.logViews(views), this.logger);
   }
 
   async resolve(request: ViewFileRequest): Promise<FileViewReply> {
@@ -39,39 +78,118 @@ export class ViewsService {
     const file = await this.files.findForViewLink(request.id);
     if (!file) throw DomainError.notFound('File');
     const size = request.size !== undefined && isResizable(file.contentType) ? this.presetSize(request.size) : undefined;
-    // The log row and the object lookup are independent: one does not wait for the other.
-    const [reply] = await Promise.all([
-      size ? this.variant(file, size) : this.original(file),
-      this.files.logView(file.accountId, file.id, size?.label ?? null),
-    ]);
-    return reply;
-  }
-
-  private async original(file: StoredFile): Promise<FileViewReply> {
-    return { key: file.storageKey, fileName: file.name, contentType: file.contentType, size: file.size, etag: `"${file.sha256}"` };
-  }
-
-  private async variant(file: StoredFile, size: VariantSize): Promise<FileViewReply> {
-    const key = variantKey(file.accountId, file.sha256, size.label);
-    // No in-process "exists" cache: another replica may have deleted the variant with its file.
-    const bytes = await storageCall(this.logger, 'Making a variant', () => this.renders.run(key, () => this.renderInto(file, size, key)));
-    const base = file.name.replace(/\.[^.]*$/, '');
-    return { key, fileName: `${base}-${size.label}.png`, contentType: 'image/png', size: bytes, etag: `"${file.sha256}-${size.label}"` };
+    if (size && request.render) return this.rendered(file, size);
+    // The view is logged off the reply's path (the first answer of a view only, never the render).
+    this.viewLog.record({ accountId: file.accountId, fileId: file.id, variant: size?.label ?? null, viewedAt: new Date() });
+    if (!size) return { key: file.storageKey, fileName: file.name, contentType: file.contentType, size: file.size, etag: `"${file.sha256}"` };
+    const reply = this.describeVariant(file, size);
+    return (await this.prepare(file, size, reply.key)) ? { ...reply, variant: true, rendering: true } : { ...reply, variant: true };
   }
 
   /**
-   * Looks in S3 first (another replica, or this one before a restart, may have made it). Two
-   * replicas may render the same variant at the same moment: both write the same bytes to the
-   * same key, so the second PUT changes nothing. Answers the variant's size in bytes.
+   * Whether the variant is being rendered (the gateway then asks for it straight away instead of
+   * reading S3 first). A key this process stored lately is answered at once, without a look in
+   * S3: the gateway's read decides, and asks for a render if it is gone. Any other key is looked
+   * up, and rendered when missing, the original being read at the same time as the lookup.
    */
-  private async renderInto(file: StoredFile, size: VariantSize, key: string): Promise<number> {
-    const stored = await this.storage.head(key);
-    if (stored) return stored.size;
-    const source = await this.storage.getBuffer(file.storageKey);
-    if (!source) throw DomainError.notFound('File');
-    const png = await this.renderer.render(source, size);
-    await this.storage.put(key, png, 'image/png');
-    return png.length;
+  private async prepare(file: ViewableFile, size: VariantSize, key: string): Promise<boolean> {
+    if (this.renders.has(key)) return true;
+    if (this.stored.has(key)) return false;
+    const render = this.render(file, size, key);
+    render.answer.catch((error: unknown) => {
+      // The render request that follows gets the same error; only the unexpected is logged here.
+      if (!(error instanceof DomainError)) this.logger.warn({ err: error, key }, 'Preparing a variant failed');
+    });
+    return render.missing;
+  }
+
+  /** Resolves once every view recorded so far is written (or its failure logged): tests, shutdown. */
+  flushViewLog(): Promise<void> {
+    return this.viewLog.flush();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.viewLog.flush();
+  }
+
+  private describeVariant(file: ViewableFile, size: VariantSize): FileViewReply {
+    const base = file.name.replace(/\.[^.]*$/, '');
+    return {
+      key: variantKey(file.accountId, file.sha256, size.label),
+      fileName: `${base}-${size.label}.png`,
+      contentType: 'image/png',
+      etag: `"${file.sha256}-${size.label}"`,
+    };
+  }
+
+  /** The gateway found the variant missing: render it (once per process at a time) and answer it. */
+  private async rendered(file: ViewableFile, size: VariantSize): Promise<FileViewReply> {
+    const reply = this.describeVariant(file, size);
+    this.stored.delete(reply.key); // the gateway just missed it: whatever this process knew is stale
+    const variant = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key).answer);
+    if (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES) return { ...reply, size: variant.size, body: variant.png.toString('base64') };
+    return { ...reply, size: variant.size };
+  }
+
+  /**
+   * Concurrent requests share one render. A small PNG is answered as soon as it is rendered, but
+   * the render stays "in flight" until its S3 PUT has finished, so a request that missed the
+   * object meanwhile joins it instead of rendering again; a large one is answered once stored
+   * (the gateway reads it from S3). The object is looked up at the same time as the original is
+   * read, in case another replica (or this one, just before) stored it already. Two replicas may
+   * still render the same variant at the same moment: both write the same bytes to the same key.
+   */
+  private render(file: ViewableFile, size: VariantSize, key: string): RenderInFlight {
+    const running = this.renders.get(key);
+    if (running) return running;
+    // The original is read while the variant is looked up; the read is cancelled if it exists.
+    const cancel = new AbortController();
+    const source = this.storage.getBuffer(file.storageKey, cancel.signal);
+    source.catch(() => undefined);
+    const existing = this.storage.head(key);
+    const rendered = (async (): Promise<RenderedVariant> => {
+      const found = await existing.catch((error: unknown) => {
+        cancel.abort();
+        throw error;
+      });
+      if (found) {
+        cancel.abort();
+        this.stored.add(key);
+        return { size: found.size };
+      }
+      const bytes = await source;
+      if (!bytes) throw DomainError.notFound('File');
+      const png = await this.renderer.render(bytes, size);
+      return { png, size: png.length };
+    })();
+    const stored = rendered.then(async (variant) => {
+      if (variant.png) {
+        // The reply goes out first; the PUT follows on the next turn of the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          await this.storage.put(key, variant.png, 'image/png');
+        } catch (error) {
+          this.logger.error({ err: error, key }, 'Storing a variant failed');
+          throw error;
+        }
+        this.stored.add(key);
+      }
+      return variant;
+    });
+    const entry: RenderInFlight = {
+      // A failed lookup says "not missing": the gateway's own read then decides (and reports).
+      missing: existing.then(
+        (found) => found === undefined,
+        () => false,
+      ),
+      answer: rendered.then((variant) => (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES ? variant : stored)),
+    };
+    this.renders.set(key, entry);
+    void stored.then(
+      () => this.renders.delete(key),
+      () => this.renders.delete(key),
+    );
+    return entry;
   }
 
   private presetSize(label: string): VariantSize {

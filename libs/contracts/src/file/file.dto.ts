@@ -142,6 +142,14 @@ export class ViewFileRequest {
   @IsString()
   @MaxLength(20)
   size?: string;
+
+  /**
+   * Sent by the gateway after the variant a first answer named was not in S3: render it now (the
+   * link and the row are checked again; the view was logged by the first answer).
+   */
+  @IsOptional()
+  @IsBoolean()
+  render?: boolean;
 }
 
 /** A file as the file-upload family shows it, minus `fullpath` (the gateway adds the host). */
@@ -181,12 +189,26 @@ export interface FileDeleteReply {
   deleted: true;
 }
 
-/** What the gateway streams for a view link: an object key and how to describe it. */
+/**
+ * What the gateway serves for a view link: an object key and how to describe it. For the
+ * original, `size` is the row's; for a variant the first answer names the key (`variant: true`,
+ * no `size`), and, for a key the service has not stored lately, whether it is missing and being
+ * rendered (`rendering`). The gateway reads the key, and when it is missing (or being rendered)
+ * asks again with `render: true`. That answer carries the PNG itself in `body` (base64) when it is small
+ * (VIEW_INLINE_MAX_BYTES), else the key of the stored PNG and its `size`.
+ */
 export interface FileViewReply {
   key: string;
   fileName: string;
   contentType: string;
-  size: number;
+  size?: number;
   /** Strong validator of the bytes (content hash, plus the size for a variant). */
   etag: string;
+  variant?: boolean;
+  /** The variant is being rendered now: ask with `render: true` straight away (no S3 read first). */
+  rendering?: boolean;
+  body?: string;
 }
+
+/** Largest rendered variant sent inside a NATS reply (base64: ~683 KiB, under the 1 MiB max_payload). */
+export const VIEW_INLINE_MAX_BYTES = 512 * 1024;

@@ -102,9 +102,9 @@ export class ObjectStorage {
   }
 
   /** Streams an object (or a byte range of it); undefined when it does not exist. */
-  async get(key: string, range?: string): Promise<ObjectBody | undefined> {
+  async get(key: string, range?: string, signal?: AbortSignal): Promise<ObjectBody | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }));
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }), { abortSignal: signal });
       return {
         key,
         body: out.Body as Readable,
@@ -120,12 +120,18 @@ export class ObjectStorage {
     }
   }
 
-  async getBuffer(key: string): Promise<Buffer | undefined> {
-    const object = await this.get(key);
+  /** A whole object in memory; undefined when it does not exist. `signal` cancels the read. */
+  async getBuffer(key: string, signal?: AbortSignal): Promise<Buffer | undefined> {
+    const object = await this.get(key, undefined, signal);
     if (!object) return undefined;
     const chunks: Buffer[] = [];
-    for await (const chunk of object.body) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    let length = 0;
+    for await (const chunk of object.body) {
+      chunks.push(chunk as Buffer);
+      length += (chunk as Buffer).length;
+      signal?.throwIfAborted();
+    }
+    return Buffer.concat(chunks, length);
   }
 
   async copy(fromKey: string, toKey: string): Promise<void> {
