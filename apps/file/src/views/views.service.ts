@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { FileViewReply, VIEW_INLINE_MAX_BYTES, ViewFileRequest } from '@quire/contracts';
+import { FileViewReply, ViewFileRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { ObjectStorage } from '@quire/platform';
 import { FileSettings, VariantSize } from '../file.settings';
@@ -32,7 +32,7 @@ class RecentKeys {
   }
 }
 
-/** A variant after a render request: its bytes when this process rendered it, else its size in S3. */
+/** A variant after a render request: its bytes when this process rendered them, and its size in S3. */
 interface RenderedVariant {
   png?: Buffer;
   size: number;
@@ -49,7 +49,8 @@ interface RenderInFlight {
  * file's links die with it). Resized images are rendered here, next to the bytes in S3, and
  * cached there. A first answer names the variant's key; for a key this process stored lately it
  * does not look in S3 at all (the gateway's read tells). The gateway asks for a render when the
- * key is missing, and a small PNG comes back inside that reply while its S3 copy is written.
+ * key is missing; the answer comes once the PNG is stored, and the gateway reads it from S3 (the
+ * bytes never cross NATS).
  */
 @Injectable()
 export class ViewsService implements OnModuleDestroy {
@@ -127,15 +128,13 @@ export class ViewsService implements OnModuleDestroy {
     const reply = this.describeVariant(file, size);
     this.stored.delete(reply.key); // the gateway just missed it: whatever this process knew is stale
     const variant = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key).answer);
-    if (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES) return { ...reply, size: variant.size, body: variant.png.toString('base64') };
     return { ...reply, size: variant.size };
   }
 
   /**
-   * Concurrent requests share one render. A small PNG is answered as soon as it is rendered, but
-   * the render stays "in flight" until its S3 PUT has finished, so a request that missed the
-   * object meanwhile joins it instead of rendering again; a large one is answered once stored
-   * (the gateway reads it from S3). The object is looked up at the same time as the original is
+   * Concurrent requests share one render, answered once its PNG is stored in S3 (the gateway reads
+   * it from there); it stays "in flight" until then, so a request that missed the object meanwhile
+   * joins it instead of rendering again. The object is looked up at the same time as the original is
    * read, in case another replica (or this one, just before) stored it already. Two replicas may
    * still render the same variant at the same moment: both write the same bytes to the same key.
    */
@@ -164,8 +163,6 @@ export class ViewsService implements OnModuleDestroy {
     })();
     const stored = rendered.then(async (variant) => {
       if (variant.png) {
-        // The reply goes out first; the PUT follows on the next turn of the event loop.
-        await new Promise((resolve) => setImmediate(resolve));
         try {
           await this.storage.put(key, variant.png, 'image/png');
         } catch (error) {
@@ -182,7 +179,7 @@ export class ViewsService implements OnModuleDestroy {
         (found) => found === undefined,
         () => false,
       ),
-      answer: rendered.then((variant) => (variant.png && variant.png.length <= VIEW_INLINE_MAX_BYTES ? variant : stored)),
+      answer: stored,
     };
     this.renders.set(key, entry);
     void stored.then(

@@ -194,8 +194,8 @@ export interface FileDeleteReply {
  * original, `size` is the row's; for a variant the first answer names the key (`variant: true`,
  * no `size`), and, for a key the service has not stored lately, whether it is missing and being
  * rendered (`rendering`). The gateway reads the key, and when it is missing (or being rendered)
- * asks again with `render: true`. That answer carries the PNG itself in `body` (base64) when it is small
- * (VIEW_INLINE_MAX_BYTES), else the key of the stored PNG and its `size`.
+ * asks again with `render: true`: that answer comes once the PNG is stored, with its `size` (the
+ * bytes themselves never cross NATS: DESIGN.md "Big payloads never cross NATS").
  */
 export interface FileViewReply {
   key: string;
@@ -207,8 +207,4 @@ export interface FileViewReply {
   variant?: boolean;
   /** The variant is being rendered now: ask with `render: true` straight away (no S3 read first). */
   rendering?: boolean;
-  body?: string;
 }
-
-/** Largest rendered variant sent inside a NATS reply (base64: ~683 KiB, under the 1 MiB max_payload). */
-export const VIEW_INLINE_MAX_BYTES = 512 * 1024;

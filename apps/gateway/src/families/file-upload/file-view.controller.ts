@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { FileSubjects, FileViewReply, VIEW_INLINE_MAX_BYTES, ViewFileRequest } from '@quire/contracts';
+import { FileSubjects, FileViewReply, ViewFileRequest } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectBody, ObjectStorage, Public, RpcClient } from '@quire/platform';
 import { RequestId } from '../../auth/auth.guard';
@@ -16,6 +16,9 @@ const VIEW_TIMEOUT_MS = 30_000;
 
 /** Objects up to this size are read whole and sent as one buffer; larger ones are streamed. */
 const BUFFER_MAX_BYTES = 1024 * 1024;
+
+/** Largest variant kept in the gateway's memory cache (a 320x240 PNG of a photo is ≈ 200 KiB). */
+const VARIANT_CACHE_ENTRY_MAX_BYTES = 512 * 1024;
 
 /** Types a browser may show in place; anything else is offered as a download. */
 const INLINE_TYPES = /^(image\/(jpeg|png|gif|webp)|application\/pdf|text\/plain)(;|$)/;
@@ -37,7 +40,7 @@ export class FileViewController {
     private readonly storage: ObjectStorage,
     env: GatewayEnv,
   ) {
-    this.variants = new VariantCache(env.VIEW_CACHE_BYTES, VIEW_INLINE_MAX_BYTES);
+    this.variants = new VariantCache(env.VIEW_CACHE_BYTES, VARIANT_CACHE_ENTRY_MAX_BYTES);
   }
 
   @Public()
@@ -78,7 +81,7 @@ export class FileViewController {
   /**
    * A variant's bytes: from memory when this gateway served them lately (VariantCache), else read
    * from S3 under the key the service named; when they are not there (or the service said it is
-   * rendering them), the service answers them (a small PNG inline, a large one once stored).
+   * rendering them), the service renders them, stores them and answers once they are stored.
    */
   private async variant(view: FileViewReply, link: ViewFileRequest, requestId: string): Promise<Buffer> {
     const remembered = this.variants.get(view.key);
@@ -86,7 +89,7 @@ export class FileViewController {
     let png = view.rendering ? undefined : await this.read(view.key, true);
     if (!png) {
       const rendered = await this.rpc.request<FileViewReply>(FileSubjects.view, { ...link, render: true }, { requestId, timeoutMs: VIEW_TIMEOUT_MS });
-      png = rendered.body !== undefined ? Buffer.from(rendered.body, 'base64') : await this.read(rendered.key);
+      png = await this.read(rendered.key);
     }
     this.variants.set(view.key, png);
     return png;
