@@ -2,16 +2,20 @@
 // `node bench/agent-upload.js`: the Word agent's save (POST /api-v3/report/external-edit/agent/{id},
 // a 20 MB .docx + a 20 MB PDF) through gateway → staging → edit-session commit, against the SDK's
 // multipart Upload of the same bytes straight to the same S3, in the same run. Sequential uploads;
-// reports MB/s of each, the ratio, and the gateway's RSS before / peak / after.
+// reports MB/s of each, the ratio, and the gateway's RSS before / peak / after. The saves are sent by
+// curl (a lean separate process); the same saves sent with Node's fetch from this process, as the
+// Word agent sends them, are reported as a reference.
 // Options (env): BENCH_AGENT_UPLOADS (20), BENCH_AGENT_FILE_MB (20).
 'use strict';
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { Upload } = require('@aws-sdk/lib-storage');
 const { rssOf, rssSampler, cpuSeconds } = require('./lib/processes');
 const { openStack } = require('./lib/stack');
 const { docxOfSize, pdfOfSize } = require('./lib/docx');
 const { login } = require('./lib/identity');
+const { curlUpload } = require('./lib/curl');
 
 const uploads = Number(process.env.BENCH_AGENT_UPLOADS ?? 20);
 const fileBytes = Number(process.env.BENCH_AGENT_FILE_MB ?? 20) * 1024 * 1024;
@@ -60,36 +64,67 @@ async function main() {
     const data = pairs(uploads);
     const totalMB = (uploads * 2 * fileBytes) / MB;
 
+    // The pairs on disk too, for curl.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-agent-bench-'));
+    const onDisk = data.map((pair, i) => {
+      const word = path.join(dir, `${i}.docx`);
+      const pdf = path.join(dir, `${i}.pdf`);
+      fs.writeFileSync(word, pair.word);
+      fs.writeFileSync(pdf, pair.pdf);
+      return { word, pdf };
+    });
+    const senders = {
+      /** The specs' client style: curl, a separate lean process (bench/lib/curl.js). */
+      curl: async (url, headers, i) => {
+        const { status, body } = await curlUpload(url, {
+          headers,
+          files: [
+            { field: 'word_file', path: onDisk[i].word, name: 'report.docx' },
+            { field: 'pdf_file', path: onDisk[i].pdf, name: 'report.pdf', type: 'application/pdf' },
+          ],
+        });
+        return { status, answer: JSON.parse(body) };
+      },
+      /** What the Word agent itself does: Node's fetch with a FormData body, from this process. */
+      fetch: async (url, headers, i) => {
+        const body = new FormData();
+        body.append('word_file', new Blob([data[i].word]), 'report.docx');
+        body.append('pdf_file', new Blob([data[i].pdf]), 'report.pdf');
+        const response = await fetch(url, { method: 'POST', headers, body });
+        return { status: response.status, answer: await response.json() };
+      },
+    };
+
     // Quire: the agent route, sequential; the session is renewed every 5 saves (spec rate limit).
-    const sampler = rssSampler(gateway.pid, 50);
-    const quireCpuBefore = cpuNow();
-    let session;
-    let quireMs = 0;
-    /** The gateway's RSS after each save, to tell a warm-up from a leak. */
-    const rssAfterEach = [];
-    for (let i = 0; i < uploads; i += 1) {
-      if (i % UPLOADS_PER_SESSION === 0) {
-        if (session) await call(gateway.url, token, 'PUT', `/${session.edit_id}`);
-        const report = await call(gateway.url, token, 'POST', '/reports', { title: `bench ${i}` });
-        session = await call(gateway.url, token, 'POST', `/${report.id}`, { template_id: template.id, word_s3_filepath: template.word_s3_filepath });
+    // Each pair is uploaded once per client (a new report each time, so nothing is deduplicated).
+    const quire = {};
+    let rss;
+    for (const client of ['curl', 'fetch']) {
+      const sampler = rssSampler(gateway.pid, 50);
+      const cpuBefore = cpuNow();
+      let session;
+      let ms = 0;
+      /** The gateway's RSS after each save, to tell a warm-up from a leak. */
+      const rssAfterEach = [];
+      for (let i = 0; i < uploads; i += 1) {
+        if (i % UPLOADS_PER_SESSION === 0) {
+          if (session) await call(gateway.url, token, 'PUT', `/${session.edit_id}`);
+          const report = await call(gateway.url, token, 'POST', '/reports', { title: `bench ${client} ${i}` });
+          session = await call(gateway.url, token, 'POST', `/${report.id}`, { template_id: template.id, word_s3_filepath: template.word_s3_filepath });
+        }
+        const headers = { authorization: `Bearer ${session.auth_token}`, 'x-is-external-edit-request': 'true' };
+        const started = process.hrtime.bigint();
+        const { status, answer } = await senders[client](`${gateway.url}${MOUNT}/agent/${session.edit_id}`, headers, i);
+        ms += Number(process.hrtime.bigint() - started) / 1e6;
+        if (status !== 200 || !answer.created) throw new Error(`upload ${i} (${client}): ${status} ${JSON.stringify(answer)}`);
+        rssAfterEach.push(Math.round(rssOf(gateway.pid) / MB));
       }
-      const body = new FormData();
-      body.append('word_file', new Blob([data[i].word]), 'report.docx');
-      body.append('pdf_file', new Blob([data[i].pdf]), 'report.pdf');
-      const started = process.hrtime.bigint();
-      const response = await fetch(`${gateway.url}${MOUNT}/agent/${session.edit_id}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${session.auth_token}`, 'x-is-external-edit-request': 'true' },
-        body,
-      });
-      const answer = await response.json();
-      quireMs += Number(process.hrtime.bigint() - started) / 1e6;
-      if (response.status !== 200 || !answer.created) throw new Error(`upload ${i}: ${response.status} ${JSON.stringify(answer)}`);
-      rssAfterEach.push(Math.round(rssOf(gateway.pid) / MB));
+      const { before, peak, after } = sampler.stop();
+      // CPU seconds of each process over all saves (sessions, reports and renewals included).
+      quire[client] = { ms, cpu: cpuSince(cpuBefore) };
+      if (client === 'curl') rss = { before, peak, after, rssAfterEach };
     }
-    const { before: rssBefore, peak: rssPeak, after: rssAfter } = sampler.stop();
-    // CPU seconds of each process over all saves (sessions, reports and renewals included).
-    const quireCpu = cpuSince(quireCpuBefore);
+    fs.rmSync(dir, { recursive: true, force: true });
 
     // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
     const client = stack.s3Client();
@@ -110,17 +145,26 @@ async function main() {
     const baselineCpu = cpuSince(baselineCpuBefore);
     client.destroy();
 
-    const quireMBps = Math.round((totalMB / (quireMs / 1000)) * 10) / 10;
+    const quireMBps = Math.round((totalMB / (quire.curl.ms / 1000)) * 10) / 10;
+    const fetchMBps = Math.round((totalMB / (quire.fetch.ms / 1000)) * 10) / 10;
     const baselineMBps = Math.round((totalMB / (baselineMs / 1000)) * 10) / 10;
     const results = {
       when: new Date().toISOString(),
       machine: { cpus: require('node:os').cpus().length, node: process.version },
       uploads,
       fileMB: fileBytes / MB,
-      quire: { ms: Math.round(quireMs), MBps: quireMBps, perUploadMs: Math.round(quireMs / uploads), cpuSeconds: quireCpu },
+      quire: { client: 'curl', ms: Math.round(quire.curl.ms), MBps: quireMBps, perUploadMs: Math.round(quire.curl.ms / uploads), cpuSeconds: quire.curl.cpu },
       baseline: { ms: Math.round(baselineMs), MBps: baselineMBps, perUploadMs: Math.round(baselineMs / uploads), cpuSeconds: baselineCpu },
       ratio: Math.round((quireMBps / baselineMBps) * 100) / 100,
-      gatewayRssMB: { before: Math.round(rssBefore / MB), peak: Math.round(rssPeak / MB), after: Math.round(rssAfter / MB), afterEach: rssAfterEach.join(' ') },
+      reference: {
+        client: 'fetch (as the Word agent sends)',
+        ms: Math.round(quire.fetch.ms),
+        MBps: fetchMBps,
+        perUploadMs: Math.round(quire.fetch.ms / uploads),
+        cpuSeconds: quire.fetch.cpu,
+        ratio: Math.round((fetchMBps / baselineMBps) * 100) / 100,
+      },
+      gatewayRssMB: { before: Math.round(rss.before / MB), peak: Math.round(rss.peak / MB), after: Math.round(rss.after / MB), afterEach: rss.rssAfterEach.join(' ') },
     };
     console.log(JSON.stringify(results, null, 2));
     fs.writeFileSync(path.join(__dirname, 'agent-upload.results.json'), `${JSON.stringify(results, null, 2)}\n`);

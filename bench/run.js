@@ -36,7 +36,7 @@ function print(results) {
   for (const u of results.upload ?? []) {
     lines.push(
       `${u.name.padEnd(40)}${`${u.quireMBps} MB/s`.padStart(11)}  ${''.padEnd(11)}${`${u.baselineMBps} MB/s`.padStart(15)}  ${''.padEnd(11)}` +
-        `${u.ratio.toFixed(2).padStart(6)}  ≥ ${u.target} ${u.met ? 'ok' : 'MISSED'}` +
+        `${u.ratio.toFixed(2).padStart(6)}  ${u.target === null ? '(reference)' : `≥ ${u.target} ${u.met ? 'ok' : 'MISSED'}`}` +
         (u.rssGrowthMB !== undefined ? `   gateway RSS growth ${u.rssGrowthMB} MB (< ${u.rssTargetMB}) ${u.rssMet ? 'ok' : 'MISSED'}` : ''),
     );
   }

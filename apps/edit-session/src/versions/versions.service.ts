@@ -74,21 +74,33 @@ export class VersionsService {
     assertWithin(pdf, WordEditFileLimits.maxPdfBytes);
     // Both files at once; when both are wrong, the .docx's error is the one reported.
     await firstFailure([this.staged.assertStaged(word), this.staged.assertStaged(pdf)]);
-    await firstFailure([this.staged.assertDocx(word), this.staged.assertPdf(pdf)]);
-
-    const same = await this.sameAsLatest(principal.accountId, session.labReportId, word, pdf);
-    if (same) {
-      await this.staged.deleteQuietly([word.key, pdf.key]);
-      return this.reply(same, false);
-    }
 
     const stem = newVersionStem();
     const docxKey = StorageKeys.version(principal.accountId, session.labReportId, 'docx', stem);
     const pdfKey = StorageKeys.version(principal.accountId, session.labReportId, 'pdf', stem);
-    await this.staged.copyAll([
+    // The copies (most of a commit's time) run while the contents are checked and the latest
+    // version is compared; a rejected or repeated pair then has its copies removed.
+    const copies = this.staged.copyAll([
       { from: word.key, to: docxKey },
       { from: pdf.key, to: pdfKey },
     ]);
+    let same: ReportVersion | undefined;
+    try {
+      [, same] = await Promise.all([
+        firstFailure([this.staged.assertDocx(word), this.staged.assertPdf(pdf)]),
+        this.sameAsLatest(principal.accountId, session.labReportId, word, pdf),
+      ]);
+    } catch (error) {
+      await copies.catch(() => undefined);
+      await this.staged.deleteQuietly([docxKey, pdfKey]);
+      throw error;
+    }
+    if (same) {
+      await copies.catch(() => undefined);
+      await this.staged.deleteQuietly([docxKey, pdfKey, word.key, pdf.key]);
+      return this.reply(same, false);
+    }
+    await copies;
     let outcome: { version: ReportVersion; created: boolean };
     try {
       outcome = await this.dataSource.transaction(async (manager) => {
@@ -136,9 +148,10 @@ export class VersionsService {
       await this.staged.deleteQuietly([docxKey, pdfKey]);
       throw error;
     }
-    if (!outcome.created) await this.staged.deleteQuietly([docxKey, pdfKey]);
-    await this.staged.deleteQuietly([word.key, pdf.key]);
-    if (outcome.created) await this.outbox.flush();
+    await Promise.all([
+      this.staged.deleteQuietly(outcome.created ? [word.key, pdf.key] : [docxKey, pdfKey, word.key, pdf.key]),
+      outcome.created ? this.outbox.flush() : undefined,
+    ]);
     return this.reply(outcome.version, outcome.created);
   }
 
