@@ -16,6 +16,7 @@ const { openStack } = require('./lib/stack');
 const { docxOfSize, pdfOfSize } = require('./lib/docx');
 const { login } = require('./lib/identity');
 const { curlUpload } = require('./lib/curl');
+const { dropObjects } = require('./lib/s3');
 
 const uploads = Number(process.env.BENCH_AGENT_UPLOADS ?? 20);
 const fileBytes = Number(process.env.BENCH_AGENT_FILE_MB ?? 20) * 1024 * 1024;
@@ -95,55 +96,55 @@ async function main() {
       },
     };
 
-    // Quire: the agent route, sequential; the session is renewed every 5 saves (spec rate limit).
-    // Each pair is uploaded once per client (a new report each time, so nothing is deduplicated).
-    const quire = {};
-    let rss;
-    for (const client of ['curl', 'fetch']) {
-      const sampler = rssSampler(gateway.pid, 50);
-      const cpuBefore = cpuNow();
-      let session;
-      let ms = 0;
-      /** The gateway's RSS after each save, to tell a warm-up from a leak. */
-      const rssAfterEach = [];
-      for (let i = 0; i < uploads; i += 1) {
+    // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
+    const s3 = stack.s3Client();
+    const baselineUpload = async (i) => {
+      for (const [kind, bytes] of [['docx', data[i].word], ['pdf', data[i].pdf]]) {
+        await new Upload({ client: s3, params: { Bucket: env.S3_BUCKET, Key: `baseline/${i}.${kind}`, Body: bytes }, partSize: 5 * MB, queueSize: 4 }).done();
+      }
+    };
+
+    // Interleaved, pair by pair: a save sent by curl, the same pair saved by fetch (as a new
+    // version of another report, so nothing is deduplicated), then the SDK upload; so the three
+    // see the same machine. Each client renews its session every 5 saves (spec rate limit).
+    const totals = { curl: { ms: 0, cpu: {} }, fetch: { ms: 0, cpu: {} }, baseline: { ms: 0, cpu: {} } };
+    const sessions = {};
+    const addCpu = (into, delta) => Object.entries(delta).forEach(([name, value]) => (into[name] = Math.round(((into[name] ?? 0) + value) * 100) / 100));
+    const sampler = rssSampler(gateway.pid, 50);
+    /** The gateway's RSS after each pair, to tell a warm-up from a leak. */
+    const rssAfterEach = [];
+    for (let i = 0; i < uploads; i += 1) {
+      for (const client of ['curl', 'fetch']) {
         if (i % UPLOADS_PER_SESSION === 0) {
-          if (session) await call(gateway.url, token, 'PUT', `/${session.edit_id}`);
+          if (sessions[client]) await call(gateway.url, token, 'PUT', `/${sessions[client].edit_id}`);
           const report = await call(gateway.url, token, 'POST', '/reports', { title: `bench ${client} ${i}` });
-          session = await call(gateway.url, token, 'POST', `/${report.id}`, { template_id: template.id, word_s3_filepath: template.word_s3_filepath });
+          sessions[client] = await call(gateway.url, token, 'POST', `/${report.id}`, { template_id: template.id, word_s3_filepath: template.word_s3_filepath });
         }
+        const session = sessions[client];
         const headers = { authorization: `Bearer ${session.auth_token}`, 'x-is-external-edit-request': 'true' };
+        const cpuBefore = cpuNow();
         const started = process.hrtime.bigint();
         const { status, answer } = await senders[client](`${gateway.url}${MOUNT}/agent/${session.edit_id}`, headers, i);
-        ms += Number(process.hrtime.bigint() - started) / 1e6;
+        totals[client].ms += Number(process.hrtime.bigint() - started) / 1e6;
+        addCpu(totals[client].cpu, cpuSince(cpuBefore));
         if (status !== 200 || !answer.created) throw new Error(`upload ${i} (${client}): ${status} ${JSON.stringify(answer)}`);
-        rssAfterEach.push(Math.round(rssOf(gateway.pid) / MB));
       }
-      const { before, peak, after } = sampler.stop();
-      // CPU seconds of each process over all saves (sessions, reports and renewals included).
-      quire[client] = { ms, cpu: cpuSince(cpuBefore) };
-      if (client === 'curl') rss = { before, peak, after, rssAfterEach };
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-
-    // Baseline: the SDK's multipart Upload of the same bytes to the same S3, same part size and queue.
-    const client = stack.s3Client();
-    const baselineCpuBefore = cpuNow();
-    let baselineMs = 0;
-    for (let i = 0; i < uploads; i += 1) {
+      const cpuBefore = cpuNow();
       const started = process.hrtime.bigint();
-      for (const [kind, bytes] of [['docx', data[i].word], ['pdf', data[i].pdf]]) {
-        await new Upload({
-          client,
-          params: { Bucket: env.S3_BUCKET, Key: `baseline/${i}.${kind}`, Body: bytes },
-          partSize: 5 * MB,
-          queueSize: 4,
-        }).done();
-      }
-      baselineMs += Number(process.hrtime.bigint() - started) / 1e6;
+      await baselineUpload(i);
+      totals.baseline.ms += Number(process.hrtime.bigint() - started) / 1e6;
+      addCpu(totals.baseline.cpu, cpuSince(cpuBefore));
+      rssAfterEach.push(Math.round(rssOf(gateway.pid) / MB));
+      // Untimed: what this pair stored, so the in-memory S3 server's heap does not grow run by run.
+      await dropObjects(s3, env.S3_BUCKET, (key) => key.startsWith('baseline/') || /\/reports\/[^/]+\/versions\//.test(key));
     }
-    const baselineCpu = cpuSince(baselineCpuBefore);
-    client.destroy();
+    const { before: rssBefore, peak: rssPeak, after: rssAfter } = sampler.stop();
+    s3.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+    const quire = totals;
+    const rss = { before: rssBefore, peak: rssPeak, after: rssAfter, rssAfterEach };
+    const baselineMs = totals.baseline.ms;
+    const baselineCpu = totals.baseline.cpu;
 
     const quireMBps = Math.round((totalMB / (quire.curl.ms / 1000)) * 10) / 10;
     const fetchMBps = Math.round((totalMB / (quire.fetch.ms / 1000)) * 10) / 10;
