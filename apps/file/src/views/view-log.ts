@@ -10,8 +10,9 @@ const BATCH_WINDOW_MS = 25;
 /**
  * The view-link audit trail, written off the download's path: `record` returns at once; rows are
  * written in batches, one statement at a time, BATCH_WINDOW_MS after the first of a batch (what
- * arrives while one is being written goes in the next). A failed write is logged with every row it held, so no view disappears silently;
- * `flush` waits until everything recorded so far is written (shutdown, tests).
+ * arrives while one is being written goes in the next). A failed write is logged with every row
+ * it held, so no view disappears silently; `flush` waits until everything recorded so far is
+ * written (shutdown, tests). A crash loses at most the views of the last BATCH_WINDOW_MS.
  */
 export class ViewLog {
   private queue: ViewRecord[] = [];
