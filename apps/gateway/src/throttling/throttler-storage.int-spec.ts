@@ -48,6 +48,24 @@ describe('MemoryThrottlerStorage', () => {
     expect(memory.size).toBe(1);
   });
 
+  it('holds at most maxKeys counters: ended windows go first, then the oldest', () => {
+    const bounded = new MemoryThrottlerStorage(3);
+    try {
+      const t0 = 2_000_000;
+      bounded.hit('ended', 1_000, 10, 1_000, t0);
+      bounded.hit('old', 60_000, 10, 1_000, t0);
+      bounded.hit('mid', 60_000, 10, 1_000, t0);
+      bounded.hit('new', 60_000, 10, 1_000, t0 + 5_000); // 'ended' is swept to make room
+      expect(bounded.size).toBe(3);
+      expect(bounded.hit('old', 60_000, 10, 1_000, t0 + 5_000).totalHits).toBe(2);
+      bounded.hit('newer', 60_000, 10, 1_000, t0 + 5_000); // full of live windows: the oldest ('old') goes
+      expect(bounded.size).toBe(3);
+      expect(bounded.hit('mid', 60_000, 10, 1_000, t0 + 5_000).totalHits).toBe(2);
+    } finally {
+      bounded.onApplicationShutdown();
+    }
+  });
+
   it('answers like the Redis storage for the same hits within one window', async () => {
     const redis = new ThrottlerStorageRedisService(REDIS_URL, { keyPrefix: `quire:test:${randomUUID()}:` });
     const key = randomUUID();

@@ -32,6 +32,13 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   private readonly windows = new Map<string, Window>();
   private readonly sweeper = setInterval(() => this.sweep(Date.now()), MemoryThrottlerStorage.SWEEP_MS).unref();
 
+  /**
+   * @param maxKeys counters held at most: at the bound, ended windows are swept at once and, if
+   *   still full, the oldest counters are dropped (a flood of new callers costs memory, not the
+   *   process). Dropping one only restarts that caller's window.
+   */
+  constructor(private readonly maxKeys = 200_000) {}
+
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerRecord> {
     return this.hit(`${key}:${throttlerName}`, ttl, limit, blockDuration, Date.now());
   }
@@ -40,6 +47,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
   hit(id: string, ttl: number, limit: number, blockDuration: number, now: number): ThrottlerRecord {
     let window = this.windows.get(id);
     if (!window) {
+      if (this.windows.size >= this.maxKeys) this.makeRoom(now);
       window = { hits: 0, resetsAt: now + ttl, blockedUntil: 0 };
       this.windows.set(id, window);
     }
@@ -80,6 +88,15 @@ export class MemoryThrottlerStorage implements ThrottlerStorage, OnApplicationSh
 
   onApplicationShutdown(): void {
     clearInterval(this.sweeper);
+  }
+
+  private makeRoom(now: number): void {
+    this.sweep(now);
+    // Map order is insertion order: the first keys are the oldest counters.
+    for (const id of this.windows.keys()) {
+      if (this.windows.size < this.maxKeys) break;
+      this.windows.delete(id);
+    }
   }
 }
 
