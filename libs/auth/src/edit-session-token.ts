@@ -19,18 +19,6 @@ export interface EditSessionClaims {
   jti: string;
 }
 
-/** The `typ` claim of a JWT, read WITHOUT verifying it: only to choose the verifier. */
-export function peekTokenType(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { typ?: unknown };
-    return typeof claims.typ === 'string' ? claims.typ : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Scope carried by a principal that came from an edit-session token. */
 export function editSessionScope(sessionId: string, tokenId: string): string {
   return `edit_session:${sessionId}:${tokenId}`;

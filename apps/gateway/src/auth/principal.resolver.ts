@@ -1,5 +1,5 @@
 import { Injectable, Provider } from '@nestjs/common';
-import { EDIT_SESSION_TOKEN_TYPE, peekTokenType, QuireJwt } from '@quire/auth';
+import { EDIT_SESSION_TOKEN_TYPE, QuireJwt } from '@quire/auth';
 import { Principal } from '@quire/contracts';
 import { ApiTokenResolver } from './api-token.resolver';
 import { GatewayEnv } from '../gateway.env';
@@ -9,8 +9,8 @@ import { LoginTokenResolver } from './login-token.resolver';
 
 /**
  * Turns a credential into a principal: a login JWT, an edit-session JWT (the Word agent's) or an
- * opaque API token. Each kind has its own resolver; the unverified `typ` claim only picks which
- * one verifies the token.
+ * opaque API token. Each kind has its own resolver; a JWT is verified first (QuireJwt remembers
+ * it, so the resolver's own verify is a lookup) and its verified `typ` claim picks the resolver.
  */
 @Injectable()
 export class PrincipalResolver {
@@ -18,11 +18,12 @@ export class PrincipalResolver {
     private readonly logins: LoginTokenResolver,
     private readonly editSessions: EditSessionTokenResolver,
     private readonly apiTokens: ApiTokenResolver,
+    private readonly jwt: QuireJwt,
   ) {}
 
   async resolve(credential: Credential): Promise<Principal> {
     if (credential.kind === 'api-token') return this.apiTokens.resolve(credential.token, credential.accountCode);
-    if (peekTokenType(credential.token) === EDIT_SESSION_TOKEN_TYPE) return this.editSessions.resolve(credential.token);
+    if (this.jwt.verify<{ typ?: unknown }>(credential.token).typ === EDIT_SESSION_TOKEN_TYPE) return this.editSessions.resolve(credential.token);
     return this.logins.resolve(credential.token);
   }
 }
