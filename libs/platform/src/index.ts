@@ -13,6 +13,7 @@ export * from './database/modified-rows';
 export * from './database/outbox';
 export * from './storage/object-storage';
 export * from './storage/object-upload';
+export * from './storage/storage-call';
 export * from './storage/storage.module';
 export * from './storage/staging';
 export * from './health/health.module';

@@ -14,9 +14,8 @@ import {
   ShareFileRequest,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { isStagingKey, ObjectStorage, Outbox } from '@quire/platform';
+import { isStagingKey, ObjectStorage, Outbox, storageCall } from '@quire/platform';
 import { FileSettings } from '../file.settings';
-import { storageCall } from '../storage-call';
 import { ViewLinkSigner } from '../views/view-link';
 import { variantPrefix } from '../views/variant-keys';
 import { readerOf, requireManager, resolveTarget } from './file-access';

@@ -1,11 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { FileViewReply, ViewFileRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { ObjectStorage } from '@quire/platform';
+import { ObjectStorage, storageCall } from '@quire/platform';
 import { FileSettings, VariantSize } from '../file.settings';
 import { isResizable } from '../files/file-types';
 import { FilesRepository, ViewableFile } from '../files/files.repository';
-import { storageCall } from '../storage-call';
 import { VariantRenderer } from './variant-renderer';
 import { variantKey } from './variant-keys';
 import { ViewLog } from './view-log';
@@ -32,16 +31,10 @@ class RecentKeys {
   }
 }
 
-/** A variant after a render request: its bytes when this process rendered them, and its size in S3. */
-interface RenderedVariant {
-  png?: Buffer;
-  size: number;
-}
-
-/** A render under way: whether the variant was missing (known first), then the variant. */
+/** A render under way: whether the variant was missing (known first), then its size once stored. */
 interface RenderInFlight {
   missing: Promise<boolean>;
-  answer: Promise<RenderedVariant>;
+  stored: Promise<number>;
 }
 
 /**
@@ -97,16 +90,11 @@ export class ViewsService implements OnModuleDestroy {
     if (this.renders.has(key)) return true;
     if (this.stored.has(key)) return false;
     const render = this.render(file, size, key);
-    render.answer.catch((error: unknown) => {
+    render.stored.catch((error: unknown) => {
       // The render request that follows gets the same error; only the unexpected is logged here.
       if (!(error instanceof DomainError)) this.logger.warn({ err: error, key }, 'Preparing a variant failed');
     });
     return render.missing;
-  }
-
-  /** Resolves once every view recorded so far is written (or its failure logged): tests, shutdown. */
-  flushViewLog(): Promise<void> {
-    return this.viewLog.flush();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -127,8 +115,8 @@ export class ViewsService implements OnModuleDestroy {
   private async rendered(file: ViewableFile, size: VariantSize): Promise<FileViewReply> {
     const reply = this.describeVariant(file, size);
     this.stored.delete(reply.key); // the gateway just missed it: whatever this process knew is stale
-    const variant = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key).answer);
-    return { ...reply, size: variant.size };
+    const bytes = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key).stored);
+    return { ...reply, size: bytes };
   }
 
   /**
@@ -146,7 +134,7 @@ export class ViewsService implements OnModuleDestroy {
     const source = this.storage.getBuffer(file.storageKey, cancel.signal);
     source.catch(() => undefined);
     const existing = this.storage.head(key);
-    const rendered = (async (): Promise<RenderedVariant> => {
+    const storing = (async (): Promise<number> => {
       const found = await existing.catch((error: unknown) => {
         cancel.abort();
         throw error;
@@ -154,35 +142,30 @@ export class ViewsService implements OnModuleDestroy {
       if (found) {
         cancel.abort();
         this.stored.add(key);
-        return { size: found.size };
+        return found.size;
       }
       const bytes = await source;
       if (!bytes) throw DomainError.notFound('File');
       const png = await this.renderer.render(bytes, size);
-      return { png, size: png.length };
-    })();
-    const stored = rendered.then(async (variant) => {
-      if (variant.png) {
-        try {
-          await this.storage.put(key, variant.png, 'image/png');
-        } catch (error) {
-          this.logger.error({ err: error, key }, 'Storing a variant failed');
-          throw error;
-        }
-        this.stored.add(key);
+      try {
+        await this.storage.put(key, png, 'image/png');
+      } catch (error) {
+        this.logger.error({ err: error, key }, 'Storing a variant failed');
+        throw error;
       }
-      return variant;
-    });
+      this.stored.add(key);
+      return png.length;
+    })();
     const entry: RenderInFlight = {
       // A failed lookup says "not missing": the gateway's own read then decides (and reports).
       missing: existing.then(
         (found) => found === undefined,
         () => false,
       ),
-      answer: stored,
+      stored: storing,
     };
     this.renders.set(key, entry);
-    void stored.then(
+    void storing.then(
       () => this.renders.delete(key),
       () => this.renders.delete(key),
     );

@@ -3,8 +3,8 @@ import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { FileSubjects, FileViewReply, ViewFileRequest } from '@quire/contracts';
-import { DomainError, ErrorCode } from '@quire/errors';
-import { ObjectBody, ObjectStorage, Public, RpcClient } from '@quire/platform';
+import { DomainError } from '@quire/errors';
+import { ObjectBody, ObjectStorage, Public, RpcClient, storageCall } from '@quire/platform';
 import { RequestId } from '../../auth/auth.guard';
 import { GatewayEnv } from '../../gateway.env';
 import { ByteRange, contentDisposition, matchesEtag, parseRange } from './byte-ranges';
@@ -124,25 +124,13 @@ export class FileViewController {
   private async read(key: string, missingOk: true): Promise<Buffer | undefined>;
   private async read(key: string): Promise<Buffer>;
   private async read(key: string, missingOk = false): Promise<Buffer | undefined> {
-    let bytes: Buffer | undefined;
-    try {
-      bytes = await this.storage.getBuffer(key);
-    } catch (error) {
-      this.logger.error({ err: error, key }, 'Reading a file from storage failed');
-      throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again');
-    }
+    const bytes = await storageCall(this.logger, 'Reading a file from storage', () => this.storage.getBuffer(key), { key });
     if (!bytes && !missingOk) throw DomainError.notFound('File');
     return bytes;
   }
 
   private async fetch(key: string, range: string | undefined): Promise<ObjectBody> {
-    let object: ObjectBody | undefined;
-    try {
-      object = await this.storage.get(key, range);
-    } catch (error) {
-      this.logger.error({ err: error, key }, 'Reading a file from storage failed');
-      throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again');
-    }
+    const object = await storageCall(this.logger, 'Reading a file from storage', () => this.storage.get(key, range), { key });
     // The row was live a moment ago: a missing object means it was deleted since.
     if (!object) throw DomainError.notFound('File');
     return object;
