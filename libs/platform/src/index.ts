@@ -11,6 +11,8 @@ export * from './database/database.module';
 export * from './database/outbox.migration';
 export * from './database/modified-rows';
 export * from './database/outbox';
+export * from './database/transactions';
+export * from './database/account-scope';
 export * from './storage/object-storage';
 export * from './storage/object-upload';
 export * from './storage/storage-call';

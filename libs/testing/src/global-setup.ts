@@ -4,14 +4,8 @@ import { createInterface } from 'node:readline';
 
 const root = path.resolve(__dirname, '../../..');
 
-/**
- * Once per jest run: compiles the apps (tests start them as real processes) and starts the
- * in-process S3-compatible server that every test file shares (each file uses its own bucket).
- */
-export default async function globalSetup(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { build } = require(path.join(root, 'scripts/build.js')) as { build: () => void };
-  build();
+/** Starts the in-process S3-compatible server tests share; sets TEST_S3_ENDPOINT. */
+export async function startTestS3(): Promise<void> {
   const server = spawn(process.execPath, [path.join(root, 'scripts/s3-server.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout! });
   const endpoint = await new Promise<string>((resolve, reject) => {
@@ -24,4 +18,15 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.TEST_S3_ENDPOINT = endpoint;
   (globalThis as { __QUIRE_S3__?: unknown }).__QUIRE_S3__ = server;
+}
+
+/**
+ * Once per jest run: compiles the apps (tests start them as real processes) and starts the
+ * in-process S3-compatible server that every test file shares (each file uses its own bucket).
+ */
+export default async function globalSetup(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { build } = require(path.join(root, 'scripts/build.js')) as { build: () => void };
+  build();
+  await startTestS3();
 }

@@ -5,3 +5,4 @@ export * from './processes';
 export * from './identities';
 export * from './docx';
 export * from './ws-client';
+export * from './medium';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MigrationInterface } from 'typeorm';
 import { ServiceEnv } from '../config/env';
+import { transactionsModule } from './transactions';
 
 export interface DatabaseOptions {
   /** The Postgres schema this service owns; every table of the service lives in it. */
@@ -24,7 +25,10 @@ export function dataSourceOptions(env: ServiceEnv, options: DatabaseOptions): Da
   };
 }
 
-/** TypeORM on the service's own schema; migrations run at start-up through `runMigrations`. */
+/**
+ * TypeORM on the service's own schema, with the transaction context repositories read (`Db`);
+ * migrations run at start-up through `runMigrations`.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseOptions): DynamicModule {
@@ -35,6 +39,7 @@ export class DatabaseModule {
           inject: [ServiceEnv],
           useFactory: (env: ServiceEnv) => dataSourceOptions(env, options),
         }),
+        transactionsModule(),
       ],
     };
   }

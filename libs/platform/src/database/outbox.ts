@@ -1,7 +1,9 @@
 import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { NatsConnection } from 'nats';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Db } from './transactions';
 import { EventPublisher } from '../nats/nats.module';
 import { NATS_CONNECTION } from '../nats/nats.tokens';
 
@@ -33,10 +35,21 @@ export class Outbox implements OnApplicationShutdown {
     private readonly connection: NatsConnection,
     private readonly schema: string,
     private readonly sweepIntervalMs: number,
+    private readonly db?: Db,
   ) {}
 
   add(manager: EntityManager, subject: string, payload: unknown): Promise<void> {
     return insertOutboxEvent(manager, this.schema, subject, payload);
+  }
+
+  /**
+   * Writes an event in the transaction the caller is in (a use case's `@Transactional()`); outside
+   * one it throws, since an event written apart from its change could describe a change that
+   * never committed.
+   */
+  async record(subject: string, payload: unknown): Promise<void> {
+    if (!this.db?.isTransactionActive()) throw new Error(`Outbox.record(${subject}) needs an open transaction`);
+    await insertOutboxEvent(this.db.tx, this.schema, subject, payload);
   }
 
   /** Starts the periodic sweep; call once the schema is migrated. */
@@ -94,8 +107,8 @@ export class Outbox implements OnApplicationShutdown {
 export function outboxProvider(schema: string, sweepIntervalMs: number): Provider {
   return {
     provide: Outbox,
-    inject: [getDataSourceToken(), EventPublisher, NATS_CONNECTION],
-    useFactory: (dataSource: DataSource, publisher: EventPublisher, connection: NatsConnection) =>
-      new Outbox(dataSource, publisher, connection, schema, sweepIntervalMs),
+    inject: [getDataSourceToken(), EventPublisher, NATS_CONNECTION, TransactionHost],
+    useFactory: (dataSource: DataSource, publisher: EventPublisher, connection: NatsConnection, db: Db) =>
+      new Outbox(dataSource, publisher, connection, schema, sweepIntervalMs, db),
   };
 }
