@@ -2,11 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { createMediumContext, MediumContext } from '@quire/testing';
-import { ServiceEnv } from '../config/env';
-import { AccountScope, AccountScopedRepository } from './account-scope';
-import { outboxMigration } from './outbox.migration';
-import { Outbox } from './outbox';
-import { Db, Transactional } from './transactions';
+import { AccountScope, AccountScopedRepository, Db, Outbox, outboxMigration, ServiceEnv, Transactional } from '@quire/platform';
 
 const SCHEMA = 'medium_selftest';
 
