@@ -23,7 +23,7 @@ const config: Config = {
       displayName: 'medium',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.medium-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/medium-global-setup.ts',
-      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/medium-global-teardown.ts',
     },
     {
       ...shared,

@@ -5,13 +5,14 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ConfigModule, DatabaseModule, DatabaseOptions, dataSourceOptions, runMigrations, ServiceEnv } from '@quire/platform';
 import { ADMIN_DATABASE_URL, TestDatabase } from './database';
+import { runId } from './medium-templates';
 
 /**
  * Medium tests (docs/adr/009-service-shape.md): a service's use cases against its real
  * repositories on a database cloned from a template that holds the migrated schema. The template
- * is made once per schema and set of migrations (its name carries their hash), by whichever test
- * file needs it first, under an advisory lock; every test file then clones it with
- * `CREATE DATABASE … TEMPLATE` (≈ 30 ms instead of running the migrations).
+ * is made once per jest run, schema and set of migrations, by whichever test file needs it first,
+ * under an advisory lock; every test file then clones it with `CREATE DATABASE … TEMPLATE`
+ * (tens of ms instead of running the migrations).
  */
 
 function withDatabase(url: string, name: string): string {
@@ -32,16 +33,21 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 const TEMPLATE_LOCK = 0x71756972; // 'quir'
 
+/**
+ * Templates belong to one jest run (its global setup sets QUIRE_TEST_RUN_ID; its teardown drops
+ * them), so runs in two worktrees never drop a template the other is cloning.
+ */
+
 function templateName(options: DatabaseOptions): string {
   const hash = createHash('sha256')
     .update(options.schema)
     .update(options.migrations.map((migration) => migration.name).join('\n'))
     .digest('hex')
-    .slice(0, 10);
-  return `quire_tpl_${options.schema}_${hash}`;
+    .slice(0, 8);
+  return `quire_tpl_${runId()}_${options.schema}_${hash}`.slice(0, 63);
 }
 
-/** The template database of `options`' schema, migrated; made here if missing. */
+/** The template database of `options`' schema, migrated; made here by the first file that needs it. */
 export async function migratedTemplate(options: DatabaseOptions): Promise<string> {
   const name = templateName(options);
   return admin(async (client) => {
@@ -49,10 +55,7 @@ export async function migratedTemplate(options: DatabaseOptions): Promise<string
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (found.rowCount) return name;
-      // Templates of older migration sets of this schema are dropped: one per schema at a time.
-      const old = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`quire_tpl_${options.schema}_%`]);
-      for (const row of old.rows as Array<{ datname: string }>) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
-      const building = `${name}_building`;
+      const building = `${name.slice(0, 50)}_building`;
       await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
       await client.query(`CREATE DATABASE "${building}"`);
       const env = Object.assign(new ServiceEnv(), { DATABASE_URL: withDatabase(ADMIN_DATABASE_URL, building), DATABASE_POOL_SIZE: 2 });
