@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
+import { Logger } from '@nestjs/common';
 import {
-  AbortMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectsCommand,
@@ -15,6 +15,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DomainError, ErrorCode } from '@quire/errors';
 import { CommonEnv } from '../config/env';
 import { ObjectUpload, ObjectUploadOptions } from './object-upload';
 
@@ -60,8 +61,16 @@ function isMissing(error: unknown): boolean {
   );
 }
 
-/** One adapter for object storage: every S3 call Quire makes goes through here. */
+/**
+ * One adapter for object storage: every S3 call Quire makes goes through here, and here its
+ * failures get their meaning. A missing object is a result (`undefined`), never an exception; any
+ * other failure (S3 down, refused, network) is logged with the key and thrown as
+ * SERVICE_UNAVAILABLE, which every family answers as its 503 (retry is safe). Clean-up after a
+ * commit uses `deleteQuietly`, which never throws into the answer.
+ */
 export class ObjectStorage {
+  private readonly logger = new Logger(ObjectStorage.name);
+
   constructor(
     readonly client: S3Client,
     readonly bucket: string,
@@ -83,7 +92,9 @@ export class ObjectStorage {
   }
 
   async put(key: string, body: Buffer | string, contentType?: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.call('Writing an object', { key }, () =>
+      this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType })),
+    );
   }
 
   /** Starts writing `key` from chunks of unknown total length (see ObjectUpload). */
@@ -92,32 +103,28 @@ export class ObjectStorage {
   }
 
   async head(key: string): Promise<StoredObjectInfo | undefined> {
-    try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { key, size: out.ContentLength ?? 0, contentType: out.ContentType, etag: out.ETag, lastModified: out.LastModified };
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const out = await this.call('Reading object metadata', { key }, () =>
+      this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })),
+    );
+    if (!out) return undefined;
+    return { key, size: out.ContentLength ?? 0, contentType: out.ContentType, etag: out.ETag, lastModified: out.LastModified };
   }
 
   /** Streams an object (or a byte range of it); undefined when it does not exist. */
   async get(key: string, range?: string, signal?: AbortSignal): Promise<ObjectBody | undefined> {
-    try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }), { abortSignal: signal });
-      return {
-        key,
-        body: out.Body as Readable,
-        size: out.ContentLength ?? 0,
-        contentType: out.ContentType,
-        etag: out.ETag,
-        lastModified: out.LastModified,
-        contentRange: out.ContentRange,
-      };
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const out = await this.call('Reading an object', { key }, () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }), { abortSignal: signal }),
+    );
+    if (!out) return undefined;
+    return {
+      key,
+      body: out.Body as Readable,
+      size: out.ContentLength ?? 0,
+      contentType: out.ContentType,
+      etag: out.ETag,
+      lastModified: out.LastModified,
+      contentRange: out.ContentRange,
+    };
   }
 
   /** A whole object in memory; undefined when it does not exist. `signal` cancels the read. */
@@ -126,17 +133,19 @@ export class ObjectStorage {
     if (!object) return undefined;
     const chunks: Buffer[] = [];
     let length = 0;
-    for await (const chunk of object.body) {
-      chunks.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
-      signal?.throwIfAborted();
-    }
+    await this.call('Reading an object', { key }, async () => {
+      for await (const chunk of object.body) {
+        chunks.push(chunk as Buffer);
+        length += (chunk as Buffer).length;
+        signal?.throwIfAborted();
+      }
+    });
     return Buffer.concat(chunks, length);
   }
 
   async copy(fromKey: string, toKey: string): Promise<void> {
-    await this.client.send(
-      new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${encodeURI(fromKey)}` }),
+    await this.call('Copying an object', { fromKey, toKey }, () =>
+      this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${encodeURI(fromKey)}` })),
     );
   }
 
@@ -145,23 +154,34 @@ export class ObjectStorage {
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
       if (!batch.length) continue;
-      await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      await this.call('Deleting objects', { keys: batch.length }, () =>
+        this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
       );
     }
   }
 
-  async abortMultipart(key: string, uploadId: string): Promise<void> {
-    await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+  /**
+   * Deletes keys and never throws: for clean-up after a commit or a rejection, where a leftover
+   * object must not turn the answer into an error. A failure is logged with the keys (a sweeper
+   * or a later delete finishes the job).
+   */
+  async deleteQuietly(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    try {
+      await this.delete(keys);
+    } catch (error) {
+      this.logger.warn({ err: error instanceof DomainError ? undefined : error, keys }, 'Could not delete objects; left for clean-up');
+    }
   }
 
   /** Every object under a prefix, page by page. */
   async *list(prefix: string): AsyncGenerator<StoredObjectInfo> {
     let token: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      const page = await this.call('Listing objects', { prefix }, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })),
       );
+      if (!page) return;
       for (const item of page.Contents ?? []) {
         if (item.Key) yield { key: item.Key, size: item.Size ?? 0, etag: item.ETag, lastModified: item.LastModified };
       }
@@ -179,5 +199,21 @@ export class ObjectStorage {
       }),
       { expiresIn: expiresInSeconds },
     );
+  }
+
+  /**
+   * Runs one S3 call: a missing object or bucket answers undefined; any other failure is logged
+   * here and thrown as SERVICE_UNAVAILABLE (a domain error passes through untouched).
+   */
+  private async call<T>(what: string, context: object, work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      if (isMissing(error)) return undefined;
+      if ((error as { name?: string }).name === 'AbortError') throw error;
+      this.logger.error({ err: error, ...context }, `${what} failed`);
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again');
+    }
   }
 }
