@@ -1,6 +1,7 @@
 /**
  * Stable, machine-readable error codes shared by every service. Adding a code here without
- * mapping it in each family's mapper (`http/*.mapper.ts`) fails to compile.
+ * giving it a status in `httpStatusOf` (below) and a case in each family's mapper
+ * (`http/mappers.ts`) fails to compile: both switches end in `assertUnreachable`.
  */
 export enum ErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',

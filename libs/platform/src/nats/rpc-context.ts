@@ -28,8 +28,3 @@ export const RpcPrincipal = createParamDecorator((_data: unknown, context: Execu
   if (!principal) throw DomainError.unauthenticated();
   return principal;
 });
-
-/** The request id the gateway assigned, for handlers that pass it on to other services. */
-export const RpcRequestId = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): string => requestIdFrom(context) ?? 'none',
-);
