@@ -4,8 +4,13 @@ import { createInterface } from 'node:readline';
 
 const root = path.resolve(__dirname, '../../..');
 
-/** Starts the in-process S3-compatible server tests share; sets TEST_S3_ENDPOINT. */
+/**
+ * Starts the in-process S3-compatible server tests share; sets TEST_S3_ENDPOINT. Once per run:
+ * the medium and integration projects' setups both call it, and one server serves both.
+ */
 export async function startTestS3(): Promise<void> {
+  const running = (globalThis as { __QUIRE_S3__?: { exitCode: number | null } }).__QUIRE_S3__;
+  if (running && running.exitCode === null && process.env.TEST_S3_ENDPOINT) return;
   const server = spawn(process.execPath, [path.join(root, 'scripts/s3-server.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: server.stdout! });
   const endpoint = await new Promise<string>((resolve, reject) => {
