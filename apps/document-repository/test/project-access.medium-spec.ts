@@ -7,6 +7,7 @@ import { migrations } from '../src/migrations';
 import { Project } from '../src/projects/project.entities';
 import { ProjectAccess, TeamDirectory } from '../src/projects/project-access';
 import { ProjectsRepository } from '../src/projects/projects.repository';
+import { CreateProjectUseCase } from '../src/projects/create-project.use-case';
 
 /** Teams as identity would answer: a fixed membership map. */
 class FakeTeams extends TeamDirectory {
@@ -27,7 +28,7 @@ describe('ProjectAccess (medium)', () => {
     context = await createMediumContext({
       database: { schema: ServiceSchemas['document-repository'], entities: [Project], migrations },
       env: new ServiceEnv(),
-      providers: [ProjectsRepository, ProjectAccess, { provide: TeamDirectory, useValue: teams }],
+      providers: [ProjectsRepository, ProjectAccess, CreateProjectUseCase, { provide: TeamDirectory, useValue: teams }],
     });
   });
   afterAll(() => context?.close());
@@ -62,5 +63,19 @@ describe('ProjectAccess (medium)', () => {
     await expect(access.require(user, p, 'write')).resolves.toBeDefined();
     await expect(access.require(user, p, 'admin')).rejects.toMatchObject({ code: ErrorCode.Forbidden });
     await expect(access.require(as(A, randomUUID(), ['admin']), p, 'admin')).resolves.toBeDefined();
+  });
+
+  it('makes the creator of a project its admin, and nobody else', async () => {
+    const creator = as(A);
+    const created = await context.get(CreateProjectUseCase).execute({ principal: creator, name: 'Trial 7' });
+    const access = context.get(ProjectAccess);
+    await expect(access.require(creator, created.id, 'admin')).resolves.toMatchObject({ name: 'Trial 7', createdBy: creator.userId });
+    await expect(access.require(as(A), created.id, 'read')).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+  });
+
+  it('creates nothing when the template is not of the account', async () => {
+    const before = Number((await context.dataSource.query(`SELECT count(*) AS n FROM docrepo.projects`))[0].n);
+    await expect(context.get(CreateProjectUseCase).execute({ principal: as(A), name: 'X', templateId: randomUUID() })).rejects.toMatchObject({ code: '23503' });
+    expect(Number((await context.dataSource.query(`SELECT count(*) AS n FROM docrepo.projects`))[0].n)).toBe(before);
   });
 });
