@@ -22,7 +22,7 @@ describe('ProjectAccess (medium)', () => {
   const teams = new FakeTeams();
   const A = randomUUID();
   const B = randomUUID();
-  const as = (accountId: string, userId = randomUUID(), roles: string[] = ['user']): Principal => ({ accountId, userId, roles, scopes: [] });
+  const as = (accountId: string, userId: string = randomUUID(), roles: string[] = ['user']): Principal => ({ accountId, userId, roles, scopes: [] });
 
   beforeAll(async () => {
     context = await createMediumContext({
