@@ -43,7 +43,11 @@ export class PdfRenderer {
     const pageNumber = String(options.page + 1);
     const dpi = String(options.dpi ?? 96);
     const ppm = await this.capture('pdftoppm', ['-r', dpi, '-f', pageNumber, '-l', pageNumber, pdfPath]);
-    const image = sharp(ppm, { limitInputPixels: this.options.maxPixels ?? 100_000_000 });
+    const pixels = parsePpm(ppm);
+    const maxPixels = this.options.maxPixels ?? 100_000_000;
+    if (pixels.width * pixels.height > maxPixels) throw new RenderError('The page is too large to render', { maxPixels });
+    // sharp's libvips has no PPM loader: hand it the raw RGB pixels.
+    const image = sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 3 } });
     const encoded =
       options.contentType === 'png'
         ? image.png({ compressionLevel: 1, adaptiveFiltering: false })
@@ -73,4 +77,17 @@ export class PdfRenderer {
       });
     });
   }
+}
+
+/** A binary PPM (P6, maxval 255) as pdftoppm writes it: header, then RGB bytes. */
+function parsePpm(ppm: Buffer): { width: number; height: number; data: Buffer } {
+  // Header: "P6", whitespace, width, whitespace, height, whitespace, maxval, one whitespace byte.
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.subarray(0, 64).toString('latin1'));
+  if (!header) throw new RenderError('pdftoppm wrote no PPM image');
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  if (Number(header[3]) !== 255) throw new RenderError('Unexpected PPM depth', { maxval: Number(header[3]) });
+  const data = ppm.subarray(header[0].length);
+  if (data.length < width * height * 3) throw new RenderError('pdftoppm wrote a truncated image');
+  return { width, height, data: data.subarray(0, width * height * 3) };
 }
