@@ -9,13 +9,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function withDatabase(url: string, name: string): string {
+/** `url` pointing at database `name`. */
+export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();
 }
 
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+/** Runs `work` on a fresh connection to the admin database, closed afterwards. */
+export async function adminQuery<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: ADMIN_DATABASE_URL });
   await client.connect();
   try {
@@ -28,10 +30,10 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 /** A fresh, empty database for one test file; `drop()` removes it (and its connections). */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const name = `quire_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+  await adminQuery((client) => client.query(`CREATE DATABASE "${name}"`));
   return {
     name,
     url: withDatabase(ADMIN_DATABASE_URL, name),
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => adminQuery((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }

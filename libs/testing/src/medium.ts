@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DynamicModule, ModuleMetadata, Provider } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ConfigModule, DatabaseModule, DatabaseOptions, dataSourceOptions, runMigrations, ServiceEnv } from '@quire/platform';
-import { ADMIN_DATABASE_URL, TestDatabase } from './database';
+import { ADMIN_DATABASE_URL, adminQuery, TestDatabase, withDatabase } from './database';
 import { runId } from './medium-templates';
 
 /**
@@ -14,22 +13,6 @@ import { runId } from './medium-templates';
  * under an advisory lock; every test file then clones it with `CREATE DATABASE … TEMPLATE`
  * (tens of ms instead of running the migrations).
  */
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 const TEMPLATE_LOCK = 0x71756972; // 'quir'
 
@@ -50,7 +33,7 @@ function templateName(options: DatabaseOptions): string {
 /** The template database of `options`' schema, migrated; made here by the first file that needs it. */
 export async function migratedTemplate(options: DatabaseOptions): Promise<string> {
   const name = templateName(options);
-  return admin(async (client) => {
+  return adminQuery(async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -78,11 +61,11 @@ export async function migratedTemplate(options: DatabaseOptions): Promise<string
 export async function createMediumDatabase(options: DatabaseOptions): Promise<TestDatabase> {
   const template = await migratedTemplate(options);
   const name = `quire_m_${options.schema}_${randomBytes(4).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  await adminQuery((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,
     url: withDatabase(ADMIN_DATABASE_URL, name),
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => adminQuery((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 
