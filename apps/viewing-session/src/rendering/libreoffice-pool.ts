@@ -92,7 +92,10 @@ class Worker {
   async convert(input: string, output: string): Promise<void> {
     await this.start();
     const id = this.nextId++;
-    this.bridge!.stdin!.write(`${JSON.stringify({ id, in: input, out: output })}\n`);
+    const line = `${JSON.stringify({ id, in: input, out: output })}\n`;
+    await new Promise<void>((resolve, reject) =>
+      this.bridge!.stdin!.write(line, (error) => (error ? reject(new WorkerDiedError()) : resolve())),
+    );
     const reply = await this.nextReply(this.options.timeoutMs);
     this.conversions += 1;
     if (reply.id !== id || !reply.ok) throw new ConversionFailedError(reply.error ?? 'unexpected reply');
@@ -150,6 +153,10 @@ class Worker {
     // Own process group: a timeout kills soffice.bin too, not only the oosplash wrapper.
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     child.on('error', () => {
+      this.crashed = true;
+    });
+    // A write to a child that just died fails with EPIPE: that is the worker dying, not the job.
+    child.stdin?.on('error', () => {
       this.crashed = true;
     });
     child.stdout?.resume();
