@@ -4,6 +4,7 @@ import { Principal, ViewingSourceReply } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { RpcClient } from '@quire/platform';
 import { parseFileName } from './file-name-scheme';
+import { documentNotFound } from './viewing-errors';
 
 /**
  * Finds the bytes a `document` source's fileName names, by asking the service that owns them
@@ -16,7 +17,7 @@ export class DocumentSources {
 
   async resolve(principal: Principal, fileName: string, at: string): Promise<ViewingSourceReply> {
     const reference = parseFileName(fileName);
-    const notFound = DomainError.notFound('Document', { errorCode: 'DocumentNotFound', in: 'body', at });
+    const notFound = documentNotFound(at);
     if (!reference) throw notFound;
     try {
       return await this.rpc.request<ViewingSourceReply>(

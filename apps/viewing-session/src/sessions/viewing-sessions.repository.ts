@@ -79,26 +79,30 @@ export class ViewingSessionsRepository extends AccountScopedRepository<ViewingSe
       `SELECT object_key FROM "viewing"."viewing_session_sources" WHERE account_id = $1 AND session_id = $2 AND owned`,
       [id],
     );
-    const deleted = await this.sql(scope, `DELETE FROM "viewing"."viewing_sessions" WHERE account_id = $1 AND id = $2 RETURNING id`, [id]);
+    // Through a CTE, so the driver answers rows (a bare DELETE … RETURNING answers [rows, count]).
+    const deleted = await this.sql(scope, `WITH gone AS (DELETE FROM "viewing"."viewing_sessions" WHERE account_id = $1 AND id = $2 RETURNING id) SELECT id FROM gone`, [id]);
     if (!deleted.length) return undefined;
-    return owned.map((row) => row.object_key).filter((key): key is string => key !== null);
+    return owned.map((row) => row.object_key).filter((key): key is string => !!key);
   }
 
   /**
    * Up to `limit` expired sessions of any account, locked (SKIP LOCKED: replicas share the work),
    * deleted in the caller's transaction. Cross-account on purpose: the sweeper works for all.
    */
-  async deleteExpired(limit: number): Promise<Array<{ id: string; accountId: string }>> {
-    const rows = (await this.unscoped().query(
-      `WITH expired AS (
-         SELECT id FROM "viewing"."viewing_sessions" WHERE expires_at <= now()
-         ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
-       )
-       DELETE FROM "viewing"."viewing_sessions" s USING expired WHERE s.id = expired.id
-       RETURNING s.id, s.account_id AS "accountId"`,
+  async deleteExpired(limit: number): Promise<{ sessions: number; objectKeys: string[] }> {
+    const manager = this.unscoped();
+    const expired = (await manager.query(
+      `SELECT id FROM "viewing"."viewing_sessions" WHERE expires_at <= now()
+       ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
-    )) as [Array<{ id: string; accountId: string }>, number] | Array<{ id: string; accountId: string }>;
-    // TypeORM answers [rows, count] for DELETE … RETURNING on pg.
-    return Array.isArray(rows[0]) ? (rows[0] as Array<{ id: string; accountId: string }>) : (rows as Array<{ id: string; accountId: string }>);
+    )) as Array<{ id: string }>;
+    if (!expired.length) return { sessions: 0, objectKeys: [] };
+    const ids = expired.map((row) => row.id);
+    const owned = (await manager.query(
+      `SELECT object_key FROM "viewing"."viewing_session_sources" WHERE session_id = ANY($1::text[]) AND owned AND object_key IS NOT NULL`,
+      [ids],
+    )) as Array<{ object_key: string }>;
+    await manager.query(`DELETE FROM "viewing"."viewing_sessions" WHERE id = ANY($1::text[])`, [ids]);
+    return { sessions: ids.length, objectKeys: owned.map((row) => row.object_key).filter(Boolean) };
   }
 }

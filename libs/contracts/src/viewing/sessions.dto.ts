@@ -239,6 +239,11 @@ export interface ReserveSourceFileReply {
 }
 
 export class CommitSourceFileRequest extends ReserveSourceFileRequest {
+  /** The key `reserve` answered. */
+  @IsString()
+  @MaxLength(512)
+  objectKey: string;
+
   @IsNumber()
   @Min(0)
   sizeBytes: number;
