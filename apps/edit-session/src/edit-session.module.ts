@@ -20,6 +20,7 @@ import { TemplatesService } from './templates/templates.service';
 import { ReportVersion } from './versions/report-version.entity';
 import { VersionsController } from './versions/versions.controller';
 import { VersionsService } from './versions/versions.service';
+import { ViewingSourceModule } from './viewing/viewing-source.module';
 
 export const editSessionEntities = [LabReport, ReportTemplate, EditSession, ReportVersion];
 
@@ -50,6 +51,7 @@ export class EditSessionModule {
           storage: true,
         }),
         SystemModule.forService('edit-session'),
+        ViewingSourceModule,
       ],
     };
   }

@@ -154,7 +154,7 @@ describe('viewing sessions (medium)', () => {
     expect(await failure(files.reserve(principal, { viewingSessionId, slot: 'original' }))).toMatchObject({ errorCode: 'IncorrectUsage' });
     const key = await upload(principal, viewingSessionId, 'single', Buffer.from('%PDF-1.4 hello'));
     expect(await failure(files.reserve(principal, { viewingSessionId, slot: 'single' }))).toMatchObject({ errorCode: 'CannotChangeDocument' });
-    expect(await files.location(principal, { viewingSessionId })).toMatchObject({ objectKey: key, sizeBytes: 14, name: 'sample_2015-10-31T19:15:32Z.doc' });
+    expect(await files.location({ viewingSessionId })).toMatchObject({ objectKey: key, sizeBytes: 14, name: 'sample_2015-10-31T19:15:32Z.doc' });
     expect(await failure(files.reserve(as(B), { viewingSessionId, slot: 'single' }))).toMatchObject({ code: ErrorCode.NotFound });
 
     const document = await create(principal, { source: { type: 'document', fileName: 'docrepo:doc1' } });
@@ -204,7 +204,7 @@ describe('viewing sessions (medium)', () => {
       const cleanPixels = await sharp((await storage.getBuffer(again.objectKey))!).stats();
       expect(cleanPixels.channels[1]!.min).toBe(255);
     }
-    expect(await failure(context.get(SourceFilesService).location(principal, { viewingSessionId: marked.viewingSessionId }))).toMatchObject({ code: ErrorCode.BadRequest, errorCode: 'InvalidInput' });
+    expect(await failure(context.get(SourceFilesService).location({ viewingSessionId: marked.viewingSessionId }))).toMatchObject({ code: ErrorCode.BadRequest, errorCode: 'InvalidInput' });
     expect(await failure(pages.pageImage({ viewingSessionId: marked.viewingSessionId, page: 0, contentType: 'png', thumbnailWidth: 161, thumbnailHeight: 160 }))).toMatchObject({
       errorCode: 'InvalidInput',
     });

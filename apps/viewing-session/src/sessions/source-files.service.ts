@@ -88,14 +88,14 @@ export class SourceFilesService {
     if (!received) throw viewingInputError('CannotChangeDocument', 'The viewing session already has this source document');
   }
 
-  /** Where the source bytes of a single-document session are (GET …/SourceFile). */
-  async location(principal: Principal, request: ViewingSessionIdRequest): Promise<SourceFileLocation> {
-    const session = await this.sessions.findLive(principal, request.viewingSessionId);
+  /** Where the source bytes of a single-document session are (GET …/SourceFile: a viewer call, by session id). */
+  async location(request: ViewingSessionIdRequest): Promise<SourceFileLocation> {
+    const session = await this.sessions.findLiveById(request.viewingSessionId);
     if (!session) throw documentNotFound();
     // The original bytes carry no watermark: a watermarked session never hands them out.
     if (session.watermarks.length) throw viewingInputError('InvalidInput', 'A session with watermarks does not serve its source file', { in: 'path' });
     if (session.kind === 'comparison') throw viewingInputError('IncorrectUsage', 'A comparison session has two source files');
-    const source = await this.sessions.source(principal, session.id, 'single');
+    const source = await this.sessions.source(session, session.id, 'single');
     if (!source?.objectKey) throw DomainError.notFound('Source file', { errorCode: 'DocumentNotFound' });
     return { objectKey: source.objectKey, sizeBytes: source.sizeBytes ?? 0, contentType: source.contentType ?? 'application/octet-stream', name: source.name ?? 'document' };
   }

@@ -47,12 +47,12 @@ export class ViewingSessionsController {
     return this.sourceFiles.commit(principal, request);
   }
 
+  // Viewer calls: no principal; the session id is the credential (PagesService).
   @MessagePattern(ViewingSubjects.getSourceFile)
-  sourceFile(@Payload() request: ViewingSessionIdRequest, @RpcPrincipal() principal: Principal) {
-    return this.sourceFiles.location(principal, request);
+  sourceFile(@Payload() request: ViewingSessionIdRequest) {
+    return this.sourceFiles.location(request);
   }
 
-  // Viewer calls: no principal; the session id is the credential (PagesService).
   @MessagePattern(ViewingSubjects.documentAttributes)
   documentAttributes(@Payload() request: DocumentAttributesRequest) {
     return this.pages.documentAttributes(request);
