@@ -20,14 +20,14 @@ export class ViewingSourceRepository extends AccountScopedRepository<Project> {
   }
 
   async find(scope: AccountScope, documentId: string, version?: number): Promise<ViewingSourceReply | undefined> {
-    if (!UUID.test(documentId)) return undefined;
+    // Account and document ids are uuids here: anything else names nothing (and never reaches a cast).
+    if (!UUID.test(documentId) || !UUID.test(scope.accountId)) return undefined;
     const [row] = await this.sql<{ s3_key: string; size: string; sha256: string; content_type: string; name: string }>(
       scope,
-      // account_id is a uuid here; the principal's account id is compared as text (never a cast error).
       `SELECT v.s3_key, v.size, v.sha256, v.content_type, d.name
        FROM "docrepo"."documents" d
        JOIN "docrepo"."document_versions" v ON v.account_id = d.account_id AND v.document_id = d.id
-       WHERE d.account_id::text = $1 AND d.id = $2::uuid
+       WHERE d.account_id = $1::uuid AND d.id = $2::uuid
          AND (CASE WHEN $3::int IS NULL THEN v.id = d.current_version_id ELSE v.number = $3::int END)`,
       [documentId, version ?? null],
     );
