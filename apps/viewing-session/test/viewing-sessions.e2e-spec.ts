@@ -35,7 +35,7 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
 
   beforeAll(async () => {
     database = await createTestDatabase('viewing');
-    env = testEnv({ DATABASE_URL: database.url, LOG_LEVEL: process.env.VIEWING_E2E_LOG_LEVEL ?? 'warn', RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024) });
+    env = testEnv({ DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024) });
     const started = await Promise.all(['identity', 'viewing-session', 'document-repository'].map((name) => startApp(name, env)));
     apps.push(...started);
     gateway = await startApp('gateway', env);
@@ -72,7 +72,6 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
   }, 180_000);
 
   afterAll(async () => {
-    if (process.env.VIEWING_E2E_DUMP) require('node:fs').writeFileSync(process.env.VIEWING_E2E_DUMP, apps.map((app) => `--- ${app.name}\n${app.output()}`).join('\n'));
     await Promise.all(apps.map((app) => app.stop()));
     await database?.drop();
     if (env) await removeBucket(s3, env.S3_BUCKET);
