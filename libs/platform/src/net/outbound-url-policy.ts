@@ -30,7 +30,7 @@ export class OutboundAllowList {
 
   /** Returns why the entry is not valid, or undefined when it was added. */
   private add(raw: string): string | undefined {
-    const entry = raw.toLowerCase().replace(/^\[|\]$/g, '');
+    const entry = raw.toLowerCase().replace(/[[\]]/g, '');
     const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry);
     if (cidr) {
       const family = isIP(cidr[1]);
@@ -129,8 +129,8 @@ export class OutboundUrlPolicy {
     readonly limits: OutboundUrlLimits = defaultLimits(),
   ) {}
 
-  /** Reads the OUTBOUND_URL_* settings (throws a ConfigError naming every bad one). */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): OutboundUrlPolicy {
+  /** Reads the OUTBOUND_URL_* settings (default: the process's; throws a ConfigError naming every bad one). */
+  static fromEnv(env?: NodeJS.ProcessEnv): OutboundUrlPolicy {
     return OutboundUrlPolicy.fromSettings(loadEnv(OutboundUrlEnv, env));
   }
 
