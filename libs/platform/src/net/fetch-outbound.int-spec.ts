@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, createServer as createTcpServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -307,6 +307,22 @@ describe('fetchOutbound (real sockets on localhost)', () => {
       const response = await fetchOutbound(`${app.origin}/stall-body`, { policy: allowLoopback, limits: { timeoutMs: 400 } });
       const error = await refusal(readAll(response.body));
       expect(error.reason).toBe('timeout');
+    });
+
+    it('a TLS handshake that never completes hits the connect timeout', async () => {
+      const sockets: Socket[] = [];
+      const silent = createTcpServer((socket) => void sockets.push(socket)); // accepts TCP, never speaks TLS
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = silent.address() as AddressInfo;
+        const started = Date.now();
+        const error = await refusal(fetchOutbound(`https://127.0.0.1:${port}/`, { policy: allowLoopback, limits: { connectTimeoutMs: 200 } }));
+        expect(error.reason).toBe('timeout');
+        expect(Date.now() - started).toBeLessThan(2_000); // the connect limit, not the 10 s total
+      } finally {
+        sockets.forEach((socket) => socket.destroy());
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      }
     });
 
     it('a port nobody listens on is unreachable', async () => {

@@ -97,7 +97,7 @@ export async function fetchOutbound(input: string | URL, options: OutboundFetchO
         continue;
       }
       const declared = Number(response.headers['content-length']);
-      if (Number.isFinite(declared) && declared > limits.maxBytes) {
+      if (method !== 'HEAD' && Number.isFinite(declared) && declared > limits.maxBytes) {
         response.destroy();
         throw refuse('too_large');
       }
@@ -207,7 +207,7 @@ function send(
       agent: false, // a connection of its own: TLS options below apply to this fetch only
       ...(secure ? { rejectUnauthorized: !acceptBadSslCertificate, servername: isIP(target.host) ? undefined : target.host } : {}),
     });
-    setCancel(() => request.destroy());
+    setCancel(() => request.destroy(new ConnectTimeout()));
     request.once('socket', (socket) => {
       const connectTimer = setTimeout(() => request.destroy(new ConnectTimeout()), limits.connectTimeoutMs);
       socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
