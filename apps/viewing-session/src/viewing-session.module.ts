@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { ServicePlatformModule, SystemModule } from '@quire/platform';
+import { OutboundUrlPolicy, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { ViewingSessionEnv } from './viewing-session.env';
 import { migrations } from './migrations';
 import { Renditions } from './renditions/renditions.api';
@@ -54,6 +54,8 @@ export class ViewingSessionModule {
       providers: [
         ...viewingSessionProviders,
         SessionExpirySweeper,
+        // OUTBOUND_URL_* settings, validated at start-up (ADR 014).
+        { provide: OutboundUrlPolicy, useFactory: () => OutboundUrlPolicy.fromEnv() },
         // Until viewing-render's RenditionsModule is merged (then: import it instead of this line).
         { provide: Renditions, useClass: UnavailableRenditions },
       ],

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import {
   buildZipOf,
@@ -29,13 +31,16 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
   let outsider: TestIdentity;
   let secret: string;
   let documentId: string;
+  let site: Server;
 
   const docx = buildZipOf({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' });
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
   beforeAll(async () => {
     database = await createTestDatabase('viewing');
-    env = testEnv({ DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024) });
+    env = testEnv({ DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024), OUTBOUND_URL_ALLOW_HOSTS: '127.0.0.1' });
+    site = createServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     const started = await Promise.all(['identity', 'viewing-session', 'document-repository'].map((name) => startApp(name, env)));
     apps.push(...started);
     gateway = await startApp('gateway', env);
@@ -73,6 +78,7 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
+    await new Promise((resolve) => site?.close(resolve));
     await database?.drop();
     if (env) await removeBucket(s3, env.S3_BUCKET);
   });
@@ -140,7 +146,8 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
       ],
       [{ source: { type: 'viewingPackage', documentId: 1234 } }, { errorCode: 'InvalidInput', in: 'body', at: 'source.documentId' }],
       [{ source: { type: 'comparison', documentId: 'd1', original: { type: 'upload' }, revised: { type: 'upload' } } }, { errorCode: 'InputNotSupportedWithDocumentId', at: 'source.type' }],
-      [{ source: { type: 'url', url: 'http://127.0.0.1/', headers: { 'user-agent': 'PrizmShare' }, acceptBadSslCertificate: true } }, { errorCode: 'InvalidInput', in: 'body', at: 'source.url' }],
+      [{ source: { type: 'url', url: 'http://169.254.169.254/', headers: { 'user-agent': 'PrizmShare' }, acceptBadSslCertificate: true } }, { errorCode: 'InvalidInput', in: 'body', at: 'source.url' }],
+      [{ source: { type: 'url', url: 'http://[::1]/' } }, { errorCode: 'InvalidInput', at: 'source.url' }],
       [{ source: { type: 'document', fileName: 'a.doc', url: 'http://x/' } }, { errorCode: 'InvalidInput', at: 'source.url' }],
       [{ source: { type: 'document' } }, { errorCode: 'InvalidInput', at: 'source.fileName' }],
       [{ source: { type: 'floppy' } }, { errorCode: 'InvalidInput', at: 'source.type' }],
@@ -156,11 +163,20 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
       const answer = await create(body);
       expect({ body, status: answer.status, json: answer.json }).toMatchObject({ body, status: 480, json: { ...expected, errorDetails: expect.objectContaining({ at: expected['at'] }) } });
     }
-    // The spec's comparison example: the document side is looked up (404 here), the url side is refused by the guard.
+    // The spec's comparison shape: the document side is found, the url side is refused by the guard.
     const comparison = await create({
-      source: { type: 'comparison', original: { type: 'document', fileName: `docrepo:${documentId}` }, revised: { type: 'url', url: 'http://mysite.com/documents/revised.docx' } },
+      source: { type: 'comparison', original: { type: 'document', fileName: `docrepo:${documentId}` }, revised: { type: 'url', url: 'http://10.0.0.1/documents/revised.docx' } },
     });
     expect(comparison).toMatchObject({ status: 480, json: { errorCode: 'InvalidInput', at: 'source.revised.url' } });
+  });
+
+  it('url: the spec body against an allow-listed local site; the fetched bytes are the SourceFile', async () => {
+    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/documents/sample.pdf`;
+    const created = await create({ source: { type: 'url', url, headers: { 'user-agent': 'PrizmShare' }, acceptBadSslCertificate: true } });
+    expect(created.status).toBe(200);
+    const source = await fetch(`${gateway.url}/pas/ViewingSession/u${created.json['viewingSessionId'] as string}/SourceFile`);
+    expect(source.status).toBe(200);
+    expect(Buffer.from(await source.arrayBuffer()).equals(pdf)).toBe(true);
   });
 
   it('upload: PUT SourceFile streams the raw body; a second one is CannotChangeDocument, a comparison slot IncorrectUsage; GET SourceFile gives it back', async () => {

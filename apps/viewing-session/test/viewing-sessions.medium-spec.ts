@@ -2,7 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { CreateViewingSessionBody, Principal, ServiceSchemas, ViewingSourceReply } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { AccountScope, EventPublisher, loadEnv, ObjectStorage, StorageModule } from '@quire/platform';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { AccountScope, EventPublisher, loadEnv, ObjectStorage, OutboundAllowList, OutboundUrlPolicy, StorageModule } from '@quire/platform';
 import { createMediumContext, MediumContext, testEnv } from '@quire/testing';
 import { migrations } from '../src/migrations';
 import { PageImage, Renditions, SourceObject, TextPage } from '../src/renditions/renditions.api';
@@ -84,6 +86,8 @@ describe('viewing sessions (medium)', () => {
         ...viewingSessionProviders,
         { provide: Renditions, useValue: renditions },
         { provide: DocumentSources, useValue: documents },
+        // Only the local test server is allow-listed (an intranet host, as an operator would list it).
+        { provide: OutboundUrlPolicy, useValue: new OutboundUrlPolicy(OutboundAllowList.parse('127.0.0.1')) },
         { provide: EventPublisher, useValue: { publish: (subject: string, payload: unknown) => published.push({ subject, payload }) } },
       ],
     });
@@ -97,7 +101,21 @@ describe('viewing sessions (medium)', () => {
       name: 'original.docx',
     });
   });
-  afterAll(() => context?.close());
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  let server: Server | undefined;
+  async function localServer(): Promise<string> {
+    server = createServer((request, response) => {
+      if (request.url === '/redirect') return void response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      if (request.url === '/missing') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'application/pdf', 'x-seen-agent': String(request.headers['user-agent']) }).end('%PDF-1.4 from a url');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+  }
 
   const create = (principal: Principal, body: unknown) => context.get(CreateViewingSessionUseCase).execute(principal, body as CreateViewingSessionBody);
   const code = (error: unknown) => (error instanceof DomainError ? { code: error.code, ...error.details } : error);
@@ -207,6 +225,24 @@ describe('viewing sessions (medium)', () => {
     expect(await failure(context.get(SourceFilesService).location({ viewingSessionId: marked.viewingSessionId }))).toMatchObject({ code: ErrorCode.BadRequest, errorCode: 'InvalidInput' });
     expect(await failure(pages.pageImage({ viewingSessionId: marked.viewingSessionId, page: 0, contentType: 'png', thumbnailWidth: 161, thumbnailHeight: 160 }))).toMatchObject({
       errorCode: 'InvalidInput',
+    });
+  });
+
+  it('url: fetched through the outbound guard into the session; private addresses, redirects inside and non-2xx are 480 at source.url', async () => {
+    const principal = as(A);
+    const base = await localServer();
+    const { viewingSessionId } = await create(principal, { source: { type: 'url', url: `${base}/documents/sample.pdf`, headers: { 'user-agent': 'PrizmShare' }, acceptBadSslCertificate: true } });
+    const started = renditions.started.at(-1)!;
+    expect(started).toMatchObject({ sizeBytes: 19, contentType: 'application/pdf', name: 'sample.pdf' });
+    expect(started.objectKey.startsWith(`viewing-session/sessions/${viewingSessionId}/single/`)).toBe(true);
+    expect((await storage.getBuffer(started.objectKey))!.toString()).toBe('%PDF-1.4 from a url');
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'ftp://example.com/a.pdf', `${base}/redirect`, `${base}/missing`]) {
+      // The guard's refusal (VALIDATION_FAILED) or ours for a non-2xx (BAD_REQUEST): both the mapper's 480 InvalidInput.
+      const error = (await failure(create(principal, { source: { type: 'url', url } }))) as { code: ErrorCode; in: string; at: string };
+      expect({ url, in: error.in, at: error.at, input: [ErrorCode.ValidationFailed, ErrorCode.BadRequest].includes(error.code) }).toEqual({ url, in: 'body', at: 'source.url', input: true });
+    }
+    expect(await failure(create(principal, { source: { type: 'comparison', original: { type: 'upload' }, revised: { type: 'url', url: 'http://10.0.0.1/x.docx' } } }))).toMatchObject({
+      at: 'source.revised.url',
     });
   });
 

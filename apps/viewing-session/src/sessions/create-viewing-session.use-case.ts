@@ -8,7 +8,7 @@ import {
   ViewingSessionCreatedReply,
   ViewingSourceBody,
 } from '@quire/contracts';
-import { Transactional } from '@quire/platform';
+import { ObjectStorage, Transactional } from '@quire/platform';
 import { Renditions, SourceObject, ViewingPackages } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { DocumentSources } from './document-sources';
@@ -53,14 +53,22 @@ export class CreateViewingSessionUseCase {
     private readonly urls: UrlSources,
     private readonly renditions: Renditions,
     private readonly env: ViewingSessionEnv,
+    private readonly storage: ObjectStorage,
     @Optional() private readonly packages?: ViewingPackages,
   ) {}
 
   async execute(principal: Principal, body: CreateViewingSessionBody): Promise<ViewingSessionCreatedReply> {
     this.checkInput(body);
     const id = newViewingSessionId();
-    const planned = await this.plan(principal, id, body);
-    await this.insert(principal, id, body, planned);
+    const fetched: string[] = [];
+    try {
+      const planned = await this.plan(principal, id, body, fetched);
+      await this.insert(principal, id, body, planned);
+    } catch (error) {
+      // A url source fetched before a later step failed: its copy belongs to no session.
+      await this.storage.deleteQuietly(fetched);
+      throw error;
+    }
     return { viewingSessionId: id };
   }
 
@@ -90,33 +98,41 @@ export class CreateViewingSessionUseCase {
     }
   }
 
-  private async plan(principal: Principal, id: string, body: CreateViewingSessionBody): Promise<PlannedSource[]> {
+  private async plan(principal: Principal, id: string, body: CreateViewingSessionBody, fetched: string[]): Promise<PlannedSource[]> {
     const { source } = body;
     switch (source.type) {
       case 'comparison':
         return [
-          await this.planPart(principal, id, 'original', source.original!, 'source.original'),
-          await this.planPart(principal, id, 'revised', source.revised!, 'source.revised'),
+          await this.planPart(principal, id, 'original', source.original!, 'source.original', fetched),
+          await this.planPart(principal, id, 'revised', source.revised!, 'source.revised', fetched),
         ];
       case 'viewingPackage':
         return [await this.planPackage(principal, source.documentId!, body)];
       case 'document':
         if (source.documentId !== undefined) return [await this.planCachedDocument(principal, source, body)];
-        return [await this.planPart(principal, id, 'single', source as ComparisonPartBody, 'source')];
+        return [await this.planPart(principal, id, 'single', source as ComparisonPartBody, 'source', fetched)];
       case 'url':
       case 'upload':
-        return [await this.planPart(principal, id, 'single', source as ComparisonPartBody, 'source')];
+        return [await this.planPart(principal, id, 'single', source as ComparisonPartBody, 'source', fetched)];
     }
   }
 
   /** One document, url or upload (a single source, or one side of a comparison). */
-  private async planPart(principal: Principal, id: string, slot: SourceFileSlot, part: ViewingSourceBody | ComparisonPartBody, at: string): Promise<PlannedSource> {
+  private async planPart(
+    principal: Principal,
+    id: string,
+    slot: SourceFileSlot,
+    part: ViewingSourceBody | ComparisonPartBody,
+    at: string,
+    fetched: string[],
+  ): Promise<PlannedSource> {
     const comparing = slot !== 'single';
     switch (part.type) {
       case 'upload':
         return { slot, type: 'upload', reference: part.displayName ?? null, owned: true };
       case 'url': {
         const object = await this.urls.fetch(id, slot, { url: part.url!, headers: part.headers, acceptBadSslCertificate: part.acceptBadSslCertificate }, `${at}.url`);
+        fetched.push(object.objectKey);
         return this.started(principal, { slot, type: 'url', reference: part.url!, object, owned: true }, comparing, at);
       }
       case 'document': {
