@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ServiceSchemas } from '@quire/contracts';
 import { ServiceEnv } from '@quire/platform';
 import { createMediumContext, MediumContext } from '@quire/testing';
-import { migrations } from '../migrations';
-import { Project } from '../projects/project.entities';
-import { ViewingSourceRepository } from './viewing-source.module';
+import { migrations } from '../src/migrations';
+import { Project } from '../src/projects/project.entities';
+import { ViewingSourceRepository } from '../src/viewing/viewing-source.module';
 
 describe('docrepo viewing source (medium)', () => {
   let context: MediumContext;

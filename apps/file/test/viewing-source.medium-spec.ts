@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ServiceSchemas } from '@quire/contracts';
 import { ServiceEnv } from '@quire/platform';
 import { createMediumContext, MediumContext } from '@quire/testing';
-import { StoredFile } from '../files/file.entity';
-import { migrations } from '../migrations';
-import { ViewingSourceRepository } from './viewing-source.module';
+import { StoredFile } from '../src/files/file.entity';
+import { migrations } from '../src/migrations';
+import { ViewingSourceRepository } from '../src/viewing/viewing-source.module';
 
 describe('file viewing source (medium)', () => {
   let context: MediumContext;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ServiceSchemas } from '@quire/contracts';
 import { ServiceEnv } from '@quire/platform';
 import { createMediumContext, MediumContext } from '@quire/testing';
-import { editSessionEntities } from '../edit-session.module';
-import { migrations } from '../migrations';
-import { ViewingSourceRepository } from './viewing-source.module';
+import { editSessionEntities } from '../src/edit-session.module';
+import { migrations } from '../src/migrations';
+import { ViewingSourceRepository } from '../src/viewing/viewing-source.module';
 
 describe('lab report viewing source (medium)', () => {
   let context: MediumContext;
