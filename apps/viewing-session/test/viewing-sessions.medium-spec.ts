@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { AccountScope, EventPublisher, loadEnv, ObjectStorage, OutboundAllowList, OutboundUrlPolicy, StorageModule } from '@quire/platform';
 import { createMediumContext, MediumContext, testEnv } from '@quire/testing';
 import { migrations } from '../src/migrations';
-import { PageImage, Renditions, SourceObject, TextPage } from '../src/renditions/renditions.api';
+import { PageImage, Renditions, SourceObject, TextPage, ViewingPackages } from '../src/renditions/renditions.api';
 import { ViewingSecret } from '../src/secrets/viewing-secret.entity';
 import { ViewingSecretsService } from '../src/secrets/viewing-secrets.service';
 import { CreateViewingSessionUseCase } from '../src/sessions/create-viewing-session.use-case';
@@ -283,5 +283,74 @@ describe('viewing sessions (medium)', () => {
     expect(await secrets.resolve(second.secret)).toMatchObject({ accountId: A });
     await secrets.revoke(admin);
     expect(await failure(secrets.resolve(second.secret))).toMatchObject({ code: ErrorCode.Forbidden });
+  });
+});
+
+/** viewing-render's ViewingPackages, as far as sessions see it: ready packages by documentId. */
+class MapViewingPackages extends ViewingPackages {
+  readonly ready = new Map<string, { renditionId: string; source: Record<string, unknown>; render: Record<string, unknown> }>();
+  readonly startedFor: string[] = [];
+  async findReady(scope: AccountScope, documentId: string) {
+    return this.ready.get(`${scope.accountId}:${documentId}`);
+  }
+  async startForDocument(scope: AccountScope, documentId: string) {
+    this.startedFor.push(`${scope.accountId}:${documentId}`);
+    return { processId: randomUUID() };
+  }
+}
+
+describe('viewing sessions with caching (medium)', () => {
+  let context: MediumContext;
+  const packages = new MapViewingPackages();
+  const renditions = new InMemoryRenditions(() => context.get(ObjectStorage));
+  const documents = new MapDocumentSources();
+  const A = randomUUID();
+  const principal: Principal = { accountId: A, userId: randomUUID(), roles: ['user'], scopes: [] };
+
+  beforeAll(async () => {
+    context = await createMediumContext({
+      database: { schema: ServiceSchemas['viewing-session'], entities: [ViewingSession, ViewingSessionSource, ViewingSecret], migrations },
+      env: loadEnv(ViewingSessionEnv, testEnv({ HTTP_PORT: '0' })),
+      imports: [StorageModule],
+      providers: [
+        ...viewingSessionProviders,
+        { provide: Renditions, useValue: renditions },
+        { provide: ViewingPackages, useValue: packages },
+        { provide: DocumentSources, useValue: documents },
+        { provide: OutboundUrlPolicy, useValue: new OutboundUrlPolicy() },
+        { provide: EventPublisher, useValue: { publish: () => undefined } },
+      ],
+    });
+    documents.documents.set(`${A}:docrepo:d1`, { objectKey: 'document-repository/d1', sizeBytes: 5, sha256: 'd'.repeat(64), contentType: 'application/pdf', name: 'd1.pdf' });
+  });
+  afterAll(() => context?.close());
+
+  const create = (body: unknown) => context.get(CreateViewingSessionUseCase).execute(principal, body as CreateViewingSessionBody);
+  const failure = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: unknown) => (error instanceof DomainError ? { code: error.code, ...error.details } : error));
+
+  it('document + documentId starts a package when none is ready, then uses the ready one (and refuses a conflicting fileName)', async () => {
+    await create({ source: { type: 'document', fileName: 'docrepo:d1', documentId: 'doc_9495837910qc' } });
+    expect(packages.startedFor).toEqual([`${A}:doc_9495837910qc`]);
+    packages.ready.set(`${A}:doc_9495837910qc`, { renditionId: 'r-package', source: { type: 'document', fileName: 'docrepo:d1' }, render: {} });
+    const before = documents.lookups.length;
+    const { viewingSessionId } = await create({ source: { type: 'document', fileName: 'docrepo:d1', documentId: 'doc_9495837910qc' } });
+    expect(documents.lookups.length).toBe(before);
+    const [source] = await context.dataSource.query(`SELECT rendition_id FROM viewing.viewing_session_sources WHERE session_id = $1`, [viewingSessionId]);
+    expect(source.rendition_id).toBe('r-package');
+    expect(await failure(create({ source: { type: 'document', fileName: 'docrepo:other', documentId: 'doc_9495837910qc' } }))).toMatchObject({
+      errorCode: 'InputConflictsWithViewingPackage',
+      in: 'body',
+      at: 'source.fileName',
+    });
+  });
+
+  it('viewingPackage: a ready package is viewed; a missing one is 404 at source.documentId; a different render conflicts', async () => {
+    const { viewingSessionId } = await create({ source: { type: 'viewingPackage', documentId: 'doc_9495837910qc' } });
+    expect(viewingSessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(await failure(create({ source: { type: 'viewingPackage', documentId: 'doc_missing' } }))).toMatchObject({ code: ErrorCode.NotFound, errorCode: 'DocumentNotFound', at: 'source.documentId' });
+    expect(await failure(create({ source: { type: 'viewingPackage', documentId: 'doc_9495837910qc' }, render: { html5: {} } }))).toMatchObject({
+      errorCode: 'InputConflictsWithViewingPackage',
+      at: 'render',
+    });
   });
 });
