@@ -33,7 +33,7 @@ class ObjectRangeReader extends yauzl.RandomAccessReader {
         if (!object) throw new StorageReadError(`${this.key} is gone`);
         object.body.on('error', (error) => out.destroy(new StorageReadError(error.message))).pipe(out);
       })
-      .catch((error: unknown) => out.destroy(error instanceof StorageReadError ? error : new StorageReadError(String(error))));
+      .catch((error: unknown) => out.destroy(error instanceof StorageReadError || error instanceof DomainError ? error : new StorageReadError(String(error))));
     return out;
   }
 }
@@ -66,9 +66,10 @@ export async function assertOoxmlKind(storage: ObjectStorage, key: string, size:
   try {
     names = await entryNames(storage, key, size);
   } catch (error) {
-    // Storage failures go on (the caller answers 503); yauzl's own errors are about the archive
-    // (truncated, no central directory, ...): the bytes are not what the extension says.
-    if (error instanceof DomainError || error instanceof StorageReadError) throw error;
+    // Storage failures are SERVICE_UNAVAILABLE (503, retry); yauzl's own errors are about the
+    // archive (truncated, no central directory, ...): the bytes are not what the extension says.
+    if (error instanceof DomainError) throw error;
+    if (error instanceof StorageReadError) throw new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again');
     throw mismatch;
   }
   if (!names.has(MAIN_PART[ext]!)) throw mismatch;

@@ -78,16 +78,9 @@ export function anyOf(...signatures: FileSignature[]): FileSignature {
 /** The checks routes put in their upload specs. */
 export const FileSignatures = {
   pdf,
-  zip,
   /** .docx / .xlsx / .pptx are ZIP containers; the service that opens them checks the parts. */
   ooxml: zip,
-  png,
-  jpeg,
-  gif,
-  webp,
   image: anyOf(png, jpeg, gif, webp),
-  /** UTF-8 text (see `text` above). */
-  text,
-  /** For attachments of any type: the route accepts whatever the client sends. */
-  any: (): boolean => true,
+  /** Any type detectFileType knows, or UTF-8 text (the file route: the service checks the extension). */
+  knownOrText: (head: Buffer): boolean => detectFileTypeOrText(head) !== undefined,
 } satisfies Record<string, FileSignature>;
