@@ -227,7 +227,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
           sha256: sha256(pdf),
           fileName: 'report.pdf',
           declaredContentType: 'application/pdf',
-          detectedType: 'application/pdf',
+          detectedContentType: 'application/pdf',
         },
         {
           field: 'thumbnail',
@@ -236,7 +236,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
           sha256: sha256(png),
           fileName: 'thumb.png',
           declaredContentType: 'image/png',
-          detectedType: 'image/png',
+          detectedContentType: 'image/png',
         },
       ],
     });

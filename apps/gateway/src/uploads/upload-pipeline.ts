@@ -41,13 +41,20 @@ export class UploadPipeline {
    * A reserved upload, whole: the reservation (the service checks the principal and answers keys
    * and limits), the body streamed to those keys, then the commit naming the reservation. A commit
    * that times out is sent again (bounded): the service answers a retry with its first answer.
-   * A rejected commit's objects are deleted by the service; whatever else is left behind (a
-   * commit never answered) is deleted by the service's sweeper once the reservation expires.
+   * When the commit fails the objects are deleted here too (a rejection's already were, by the
+   * service; nobody listening, or storage down, leaves the reservation open with nothing to link,
+   * and the client uploads again under a new one) — except after a last timeout, when the
+   * service may still be linking them: then its sweeper deletes them if the reservation expires.
    */
   async upload<R extends UploadReservation, T>(request: FastifyRequest, route: ReservedUploadRoute<R, T>): Promise<T> {
     const reservation = await route.reserve();
     const received = await this.receive(request, route.spec(reservation), reservation);
-    return this.retryAfterTimeout(() => route.commit(reservation, received));
+    try {
+      return await this.retryAfterTimeout(() => route.commit(reservation, received));
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === ErrorCode.UpstreamTimeout)) await this.discard(received.files);
+      throw error;
+    }
   }
 
   /**
