@@ -23,6 +23,7 @@ export * from './uploads/upload-reservation.entity';
 export * from './uploads/upload-reservations';
 export * from './uploads/upload-reservation.sweeper';
 export * from './uploads/received-objects';
+export * from './uploads/ooxml-inspector';
 export * from './health/health.module';
 export { registerLiveness } from './health/health.controller';
 export * from './metrics/metrics';

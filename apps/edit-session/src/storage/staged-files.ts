@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ReceivedFile } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { assertReceived, isStagingKey, ObjectStorage } from '@quire/platform';
+import { assertOoxmlObject, assertPdfObject, assertReceived, isStagingKey, ObjectStorage } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
-import { inspectDocx } from '../versions/docx-inspector';
 
 /**
  * Waits for every one of `work` (started together), then throws the error of the first, in the
@@ -14,8 +13,6 @@ export async function firstFailure(work: Array<Promise<unknown>>): Promise<void>
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
 }
-
-const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
 
 /**
  * Checks files the gateway wrote (to reserved keys, or to staging for templates) and moves staged
@@ -39,17 +36,21 @@ export class StagedFiles {
   }
 
   async assertDocx(file: ReceivedFile): Promise<void> {
-    await inspectDocx(file.size, (offset, length) => this.range(file.key, offset, length), {
+    await assertOoxmlObject(this.storage, file, {
+      kind: 'docx',
+      field: 'word_file',
+      invalidMessage: 'word_file must be a Word document (.docx)',
       maxEntries: this.env.DOCX_MAX_ENTRIES,
       maxUncompressedBytes: this.env.DOCX_MAX_UNCOMPRESSED_BYTES,
     });
   }
 
-  async assertPdf(file: ReceivedFile): Promise<void> {
-    const head = file.size >= PDF_MAGIC.length ? await this.range(file.key, 0, PDF_MAGIC.length) : Buffer.alloc(0);
-    if (!head.equals(PDF_MAGIC)) {
-      throw new DomainError(ErrorCode.InvalidFileType, 'pdf_file must be a PDF document', { field: file.field, reason: 'pdf_file does not start with %PDF-' });
-    }
+  assertPdf(file: ReceivedFile): Promise<void> {
+    return assertPdfObject(
+      this.storage,
+      file,
+      () => new DomainError(ErrorCode.InvalidFileType, 'pdf_file must be a PDF document', { field: file.field, reason: 'pdf_file does not start with %PDF-' }),
+    );
   }
 
   /** Copies staged objects to their final keys, all at once; on any failure removes the copies. */
@@ -65,12 +66,5 @@ export class StagedFiles {
   /** Never throws: a leftover is logged by ObjectStorage (the staging sweeper removes staged ones). */
   deleteQuietly(keys: string[]): Promise<void> {
     return this.storage.deleteQuietly(keys);
-  }
-
-  private async range(key: string, offset: number, length: number): Promise<Buffer> {
-    const bytes = await this.storage.getRange(key, offset, length);
-    if (!bytes) throw new DomainError(ErrorCode.BadRequest, 'The upload is gone or incomplete; upload again', { reason: 'uploaded object missing' });
-    if (bytes.length !== length) throw new DomainError(ErrorCode.BadRequest, 'Could not read the upload', { reason: 'short read' });
-    return bytes;
   }
 }

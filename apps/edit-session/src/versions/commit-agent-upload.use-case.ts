@@ -55,11 +55,17 @@ export class CommitAgentUploadUseCase {
     assertWithinLimit(word, WordEditFileLimits.maxDocxBytes);
     assertWithinLimit(pdf, WordEditFileLimits.maxPdfBytes);
     const [docxKey, pdfKey] = reservation.keys;
-    // Both files at once; when both are wrong, the .docx's error is the one reported.
-    await firstFailure([this.files.assertReceived(word, (key) => key === docxKey), this.files.assertReceived(pdf, (key) => key === pdfKey)]);
-    await firstFailure([this.files.assertDocx(word), this.files.assertPdf(pdf)]);
-
-    const latest = await this.versions.latest(principal, session.labReportId);
+    // Every check at once, with the latest version read meanwhile; the first failure in this
+    // order is reported (a missing object before a wrong kind, the .docx before the PDF).
+    const [latest] = await Promise.all([
+      this.versions.latest(principal, session.labReportId),
+      firstFailure([
+        this.files.assertReceived(word, (key) => key === docxKey),
+        this.files.assertReceived(pdf, (key) => key === pdfKey),
+        this.files.assertDocx(word),
+        this.files.assertPdf(pdf),
+      ]),
+    ]);
     if (latest && latest.docxSha256 === word.sha256 && latest.pdfSha256 === pdf.sha256) {
       return { reply: this.reply(latest, false), unusedKeys: reservation.keys };
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import { CommitFileRequest, FileEvents, FileReply, Principal } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { assertReceived, Db, ObjectStorage, OpenReservation, Outbox, receivedField, ReservationOutcome, UploadReservations } from '@quire/platform';
+import { assertOoxmlObject, assertReceived, Db, DEFAULT_OOXML_LIMITS, isOoxmlKind, ObjectStorage, OpenReservation, Outbox, receivedField, ReservationOutcome, UploadReservations } from '@quire/platform';
 import { FileSettings } from '../file.settings';
 import { ViewLinkSigner } from '../views/view-link';
 import { resolveTarget } from './file-access';
@@ -11,7 +11,6 @@ import { contentTypeFor, extensionOf } from './file-types';
 import { StoredFile } from './file.entity';
 import { FilesRepository } from './files.repository';
 import { cleanFileName } from './files.service';
-import { assertOoxmlKind, isOoxmlExtension } from './ooxml';
 import { FILE_UPLOAD } from './reserve-file-upload.use-case';
 
 /**
@@ -57,7 +56,16 @@ export class CommitFileUseCase {
     const [key] = reservation.keys;
     await assertReceived(this.storage, file, (candidate) => candidate === key);
     const ext = extensionOf(name);
-    if (isOoxmlExtension(ext)) await assertOoxmlKind(this.storage, file.key, file.size, ext);
+    if (isOoxmlKind(ext)) {
+      // A ZIP magic number alone would let any archive (or an .xlsx renamed .docx) through.
+      await assertOoxmlObject(this.storage, file, {
+        ...DEFAULT_OOXML_LIMITS,
+        kind: ext,
+        field: 'file',
+        invalidMessage: `The file's content does not match its extension ".${ext}"`,
+        extra: { ext },
+      });
+    }
 
     const now = new Date();
     const row: StoredFile = Object.assign(new StoredFile(), {
