@@ -44,8 +44,9 @@ export class CreateViewingSessions1764100000001 implements MigrationInterface {
         "received_at" timestamptz,
         PRIMARY KEY ("session_id", "slot"),
         FOREIGN KEY ("account_id", "session_id") REFERENCES "viewing"."viewing_sessions" ("account_id", "id") ON DELETE CASCADE,
-        -- An upload slot waits for its bytes; every other source has them from the start.
-        CHECK (("object_key" IS NULL) = ("received_at" IS NULL))
+        -- An upload slot waits for its bytes; every other source has them (or, from a viewing
+        -- package, only its rendition) from the start.
+        CHECK (("received_at" IS NULL) = ("object_key" IS NULL AND "rendition_id" IS NULL))
       )`);
     await q.query(`
       CREATE TABLE "viewing"."viewing_secrets" (

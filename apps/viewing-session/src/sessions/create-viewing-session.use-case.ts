@@ -208,7 +208,7 @@ export class CreateViewingSessionUseCase {
         slot: plan.slot,
         sourceType: plan.type,
         reference: plan.reference,
-        objectKey: plan.object?.objectKey ?? (plan.renditionId ? '' : null),
+        objectKey: plan.object?.objectKey ?? null,
         sizeBytes: plan.object?.sizeBytes ?? null,
         sha256: plan.object?.sha256 ?? null,
         contentType: plan.object?.contentType ?? null,
