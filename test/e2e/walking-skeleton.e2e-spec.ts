@@ -61,7 +61,7 @@ describe('walking skeleton', () => {
       [401, { code: 401, message: 'Authentication required', details: 'UNAUTHENTICATED' }],
       [401, { error: { code: 'UNAUTHENTICATED', message: 'Authentication required' } }],
       [401, { code: 'UNAUTHENTICATED', message: 'Authentication required', details: {} }],
-      [401, { errorCode: 'Unauthorized', errorDetails: 'Authentication required' }],
+      [401, { errorCode: 'Unauthorized', errorDetails: { message: 'Authentication required' } }],
       [401, [{ code: 'UNAUTHENTICATED', message: 'Authentication required' }]],
     ]);
   });

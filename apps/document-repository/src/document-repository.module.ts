@@ -3,6 +3,7 @@ import { ServiceSchemas } from '@quire/contracts';
 import { ServicePlatformModule, SystemModule } from '@quire/platform';
 import { DocumentRepositoryEnv } from './document-repository.env';
 import { migrations } from './migrations';
+import { ViewingSourceModule } from './viewing/viewing-source.module';
 
 @Module({})
 export class DocumentRepositoryModule {
@@ -18,6 +19,7 @@ export class DocumentRepositoryModule {
           storage: true,
         }),
         SystemModule.forService('document-repository'),
+        ViewingSourceModule,
       ],
     };
   }

@@ -23,6 +23,7 @@ import { CommitAgentUploadUseCase } from './versions/commit-agent-upload.use-cas
 import { ReserveAgentUploadUseCase } from './versions/reserve-agent-upload.use-case';
 import { VersionsRepository } from './versions/versions.repository';
 import { VersionsService } from './versions/versions.service';
+import { ViewingSourceModule } from './viewing/viewing-source.module';
 
 export const editSessionEntities = [LabReport, ReportTemplate, EditSession, ReportVersion, UploadReservationRow];
 
@@ -60,6 +61,7 @@ export class EditSessionModule {
           storage: true,
         }),
         SystemModule.forService('edit-session'),
+        ViewingSourceModule,
       ],
     };
   }

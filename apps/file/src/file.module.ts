@@ -15,6 +15,7 @@ import { FileView } from './views/file-view.entity';
 import { VariantRenderer } from './views/variant-renderer';
 import { ViewsController } from './views/views.controller';
 import { ViewsService } from './views/views.service';
+import { ViewingSourceModule } from './viewing/viewing-source.module';
 
 @Module({})
 export class FileModule {
@@ -30,6 +31,7 @@ export class FileModule {
           storage: true,
         }),
         SystemModule.forService('file'),
+        ViewingSourceModule,
       ],
       controllers: [FilesController, ViewsController],
       providers: [

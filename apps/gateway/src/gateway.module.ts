@@ -8,6 +8,7 @@ import { DocumentsModule } from './families/documents/documents.module';
 import { FileUploadModule } from './families/file-upload/file-upload.module';
 import { pingControllers } from './families/ping.controllers';
 import { RestAuthModule } from './families/rest-auth/rest-auth.module';
+import { ViewingModule } from './families/viewing/viewing.module';
 import { WordEditModule } from './families/word-edit/word-edit.module';
 import { GatewayEnv } from './gateway.env';
 import { GatewayExceptionFilter } from './http/gateway-exception.filter';
@@ -32,6 +33,7 @@ export class GatewayModule {
         FileUploadModule,
         DocumentsModule,
         RestAuthModule,
+        ViewingModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
           storage: throttlerStorage(env),

@@ -1,8 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { ServicePlatformModule, SystemModule } from '@quire/platform';
+import { OutboundUrlPolicy, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { ViewingSessionEnv } from './viewing-session.env';
 import { migrations } from './migrations';
+import { Renditions } from './renditions/renditions.api';
+import { ViewingSecret } from './secrets/viewing-secret.entity';
+import { ViewingSecretsController } from './secrets/viewing-secrets.controller';
+import { ViewingSecretsRepository } from './secrets/viewing-secrets.repository';
+import { ViewingSecretsService } from './secrets/viewing-secrets.service';
+import { CreateViewingSessionUseCase } from './sessions/create-viewing-session.use-case';
+import { DocumentSources } from './sessions/document-sources';
+import { PagesService } from './sessions/pages.service';
+import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
+import { SourceFilesService } from './sessions/source-files.service';
+import { UnavailableRenditions } from './sessions/unavailable-renditions';
+import { UrlSources } from './sessions/url-sources';
+import { ViewingSession, ViewingSessionSource } from './sessions/viewing-session.entities';
+import { ViewingSessionsController } from './sessions/viewing-sessions.controller';
+import { ViewingSessionsRepository } from './sessions/viewing-sessions.repository';
+import { ViewingSessionsService } from './sessions/viewing-sessions.service';
+import { WatermarkedImages } from './watermarks/watermarked-images';
+
+/** Sessions, their sources, secrets and the page API (viewing-api); renditions are viewing-render's. */
+export const viewingSessionProviders = [
+  ViewingSessionsRepository,
+  ViewingSecretsRepository,
+  ViewingSecretsService,
+  CreateViewingSessionUseCase,
+  DocumentSources,
+  UrlSources,
+  SourceFilesService,
+  PagesService,
+  ViewingSessionsService,
+  WatermarkedImages,
+];
 
 @Module({})
 export class ViewingSessionModule {
@@ -14,10 +45,19 @@ export class ViewingSessionModule {
           name: 'viewing-session',
           env,
           envClass: ViewingSessionEnv,
-          database: { schema: ServiceSchemas['viewing-session'], entities: [], migrations },
+          database: { schema: ServiceSchemas['viewing-session'], entities: [ViewingSession, ViewingSessionSource, ViewingSecret], migrations },
           storage: true,
         }),
         SystemModule.forService('viewing-session'),
+      ],
+      controllers: [ViewingSessionsController, ViewingSecretsController],
+      providers: [
+        ...viewingSessionProviders,
+        SessionExpirySweeper,
+        // OUTBOUND_URL_* settings, validated at start-up (ADR 014).
+        { provide: OutboundUrlPolicy, useFactory: () => OutboundUrlPolicy.fromEnv() },
+        // Until viewing-render's RenditionsModule is merged (then: import it instead of this line).
+        { provide: Renditions, useClass: UnavailableRenditions },
       ],
     };
   }

@@ -10,3 +10,4 @@ export * from './edit-session';
 export * from './file';
 export * from './uploads/received-file.dto';
 export * from './uploads/upload-reservation.dto';
+export * from './viewing';

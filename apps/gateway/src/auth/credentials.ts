@@ -2,7 +2,11 @@ import { IncomingHttpHeaders } from 'node:http';
 import { ApiFamily } from '@quire/errors';
 
 /** A credential as it arrived: a signed JWT, or an opaque API token (with its account code). */
-export type Credential = { kind: 'jwt'; token: string } | { kind: 'api-token'; token: string; accountCode?: string };
+export type Credential =
+  | { kind: 'jwt'; token: string }
+  | { kind: 'api-token'; token: string; accountCode?: string }
+  /** The viewing family's per-account `Accusoft-Secret` (server-to-server calls). */
+  | { kind: 'viewing-secret'; token: string };
 
 /** Each family's own header first, then `Authorization: Bearer`, which every family accepts. */
 const familyHeaders: Record<ApiFamily, string[]> = {
@@ -22,6 +26,10 @@ function single(value: string | string[] | undefined): string | undefined {
 }
 
 export function extractCredential(family: ApiFamily | undefined, headers: IncomingHttpHeaders): Credential | undefined {
+  if (family === 'viewing') {
+    const secret = single(headers['accusoft-secret']);
+    if (secret !== undefined) return secret.length > 256 ? undefined : { kind: 'viewing-secret', token: secret };
+  }
   const candidates = [
     ...(family ? familyHeaders[family] : []).map((name) => single(headers[name])),
     single(headers.authorization)?.match(/^Bearer\s+(\S+)$/i)?.[1],

@@ -1,6 +1,7 @@
 import { Injectable, Provider } from '@nestjs/common';
 import { EDIT_SESSION_TOKEN_TYPE, QuireJwt } from '@quire/auth';
 import { Principal } from '@quire/contracts';
+import { AccusoftSecretResolver } from './accusoft-secret.resolver';
 import { ApiTokenResolver } from './api-token.resolver';
 import { GatewayEnv } from '../gateway.env';
 import { Credential } from './credentials';
@@ -19,9 +20,11 @@ export class PrincipalResolver {
     private readonly editSessions: EditSessionTokenResolver,
     private readonly apiTokens: ApiTokenResolver,
     private readonly jwt: QuireJwt,
+    private readonly viewingSecrets: AccusoftSecretResolver,
   ) {}
 
   async resolve(credential: Credential): Promise<Principal> {
+    if (credential.kind === 'viewing-secret') return this.viewingSecrets.resolve(credential.token);
     if (credential.kind === 'api-token') return this.apiTokens.resolve(credential.token, credential.accountCode);
     if (this.jwt.verify<{ typ?: unknown }>(credential.token).typ === EDIT_SESSION_TOKEN_TYPE) return this.editSessions.resolve(credential.token);
     return this.logins.resolve(credential.token);
@@ -31,4 +34,4 @@ export class PrincipalResolver {
 /** One verifier of Quire JWTs (login and edit-session tokens) for the process. */
 const quireJwtProvider: Provider = { provide: QuireJwt, inject: [GatewayEnv], useFactory: (env: GatewayEnv) => new QuireJwt({ secret: env.JWT_SECRET }) };
 
-export const principalResolvers: Provider[] = [PrincipalResolver, LoginTokenResolver, EditSessionTokenResolver, ApiTokenResolver, quireJwtProvider];
+export const principalResolvers: Provider[] = [PrincipalResolver, LoginTokenResolver, EditSessionTokenResolver, ApiTokenResolver, AccusoftSecretResolver, quireJwtProvider];

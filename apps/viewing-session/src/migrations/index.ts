@@ -1,4 +1,5 @@
 import { CreateOutbox1763800000004 } from './1763800000004-create-outbox';
+import { CreateViewingSessions1764100000001 } from './1764100000001-create-viewing-sessions';
 
 /** Every migration of the `viewing` schema, oldest first. */
-export const migrations = [CreateOutbox1763800000004];
+export const migrations = [CreateOutbox1763800000004, CreateViewingSessions1764100000001];

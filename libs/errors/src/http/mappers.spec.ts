@@ -38,6 +38,17 @@ describe('HTTP error mappers', () => {
     expect(mapHttpError('viewing', DomainError.forbidden()).status).toBe(403);
   });
 
+  it('names the first failing field of a viewing validation error, and a specific errorCode from details', () => {
+    const failed = mapHttpError('viewing', DomainError.validation('x', { fields: { 'source.url': ['url is not allowed'], 'source.type': ['bad'] } }));
+    expect(failed).toEqual({
+      status: 480,
+      body: { errorCode: 'InvalidInput', in: 'body', at: 'source.url', errorDetails: { in: 'body', at: 'source.url', message: 'x' } },
+      headers: undefined,
+    });
+    const named = mapHttpError('viewing', new DomainError(ErrorCode.BadRequest, 'y', { errorCode: 'CannotChangeDocument', retryAfterSeconds: 2 }));
+    expect(named).toMatchObject({ status: 480, body: { errorCode: 'CannotChangeDocument', errorDetails: { message: 'y' } }, headers: { 'Retry-After': '2' } });
+  });
+
   it('adds Retry-After to rate-limit errors', () => {
     const limited = new DomainError(ErrorCode.RateLimited, 'Too many requests', { retryAfterSeconds: 12.2 });
     for (const family of families) {

@@ -29,13 +29,22 @@ export const restAuthError: HttpErrorMapper = (error) => ({
   headers: commonHeaders(error),
 });
 
-/** viewing (PrizmDoc PAS): `{errorCode, errorDetails}`; every input error is a 480. */
+/**
+ * viewing (PrizmDoc PAS): `{errorCode, in, at, errorDetails: {in, at, message}}`; every input error
+ * is a 480. `in` / `at` name the field: given by the service, or the first failing field of a
+ * validation error (`source.fileName`, `watermarks.0.opacity`). PrizmDoc shows them both at the
+ * top level and in `errorDetails`; we write both, so either reading works.
+ */
 export const viewingError: HttpErrorMapper = (error): HttpErrorResponse => {
   const { status, errorCode } = viewingStatus(error.code);
+  const fields = error.details['fields'];
+  const firstField = fields && typeof fields === 'object' ? Object.keys(fields)[0] : undefined;
+  const at = typeof error.details['at'] === 'string' ? error.details['at'] : firstField;
+  const where = typeof error.details['in'] === 'string' ? error.details['in'] : at !== undefined ? 'body' : undefined;
   const body: Record<string, unknown> = { errorCode: stringOr(error.details['errorCode'], errorCode) };
-  if (typeof error.details['in'] === 'string') body['in'] = error.details['in'];
-  if (typeof error.details['at'] === 'string') body['at'] = error.details['at'];
-  body['errorDetails'] = error.message;
+  if (where !== undefined) body['in'] = where;
+  if (at !== undefined) body['at'] = at;
+  body['errorDetails'] = { ...(where !== undefined ? { in: where } : {}), ...(at !== undefined ? { at } : {}), message: error.message };
   return { status, body, headers: commonHeaders(error) };
 };
 

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { DomainError, ErrorCode } from '@quire/errors';
+import { ObjectStorage } from '@quire/platform';
+
+/** The routes whose body is a raw document (PUT …/SourceFile, PUT /v2/viewingSessions/{id}/sourceFile/…). */
+const SOURCE_FILE_PUT = /^\/pas\/(ViewingSession\/u[^/?]+\/SourceFile|v2\/viewingSessions\/[^/?]+\/sourceFile\/(original|revised))(\?|$)/i;
+const RAW_TYPE = 'application/x-quire-raw-source';
+const ORIGINAL_TYPE_HEADER = 'x-quire-original-content-type';
+
+/**
+ * A SourceFile body is the document itself, in any content type (or none). On those routes only,
+ * the request is relabelled so one parser hands the unread stream to the route, which streams it
+ * to S3 (never buffered; the size limit is the service's, counted as the bytes pass).
+ */
+@Injectable()
+export class RawSourceBody implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addContentTypeParser(RAW_TYPE, (_request, payload, done) => done(null, payload));
+    fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+      if (request.method === 'PUT' && SOURCE_FILE_PUT.test(request.url)) {
+        const original = request.headers['content-type'];
+        if (original) request.headers[ORIGINAL_TYPE_HEADER] = original;
+        request.headers['content-type'] = RAW_TYPE;
+      }
+      done();
+    });
+  }
+}
+
+export function originalContentType(request: FastifyRequest): string {
+  const value = request.headers[ORIGINAL_TYPE_HEADER];
+  const text = (Array.isArray(value) ? value[0] : value)?.split(';')[0]?.trim().toLowerCase();
+  return text && /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(text) ? text : 'application/octet-stream';
+}
+
+export interface StreamedSource {
+  sizeBytes: number;
+  sha256: string;
+  headHex: string;
+}
+
+/** Streams `body` to `key`, counting and hashing; over `maxBytes` or on any failure nothing is left. */
+export async function streamToStorage(storage: ObjectStorage, key: string, body: unknown, maxBytes: number, contentType: string): Promise<StreamedSource> {
+  if (!(body instanceof Readable)) throw new DomainError(ErrorCode.BadRequest, 'The request has no document body', { errorCode: 'InvalidInput', in: 'body' });
+  const upload = storage.openUpload(key, { contentType });
+  const hash = createHash('sha256');
+  let size = 0;
+  let head = Buffer.alloc(0);
+  try {
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      if (size > maxBytes) throw new DomainError(ErrorCode.PayloadTooLarge, `The document is larger than ${maxBytes} bytes`, { maxBytes });
+      if (head.length < 16) head = Buffer.concat([head, bytes.subarray(0, 16 - head.length)]);
+      hash.update(bytes);
+      await upload.write(bytes);
+    }
+    if (size === 0) throw new DomainError(ErrorCode.BadRequest, 'The document is empty', { errorCode: 'InvalidInput', in: 'body' });
+    await upload.finish();
+  } catch (error) {
+    await upload.abort().catch(() => undefined);
+    await storage.deleteQuietly([key]);
+    if (error instanceof DomainError) throw error;
+    throw new DomainError(ErrorCode.ServiceUnavailable, 'The document could not be stored, try again');
+  }
+  return { sizeBytes: size, sha256: hash.digest('hex'), headHex: head.toString('hex') };
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
+import { RawSourceBody } from './raw-source-body';
+import { ViewingPagesController } from './viewing-pages.controller';
+import { ViewingSecretsController } from './viewing-secrets.controller';
+import { ViewingSessionsController } from './viewing-sessions.controller';
+
+/** The viewing family's session, page and secret routes (mount: Mounts['viewing'], `/pas`). */
+@Module({
+  imports: [IdentityResolutionModule],
+  controllers: [ViewingSessionsController, ViewingPagesController, ViewingSecretsController],
+  providers: [RawSourceBody],
+})
+export class ViewingModule {}

@@ -1,0 +1,234 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import {
+  buildZipOf,
+  createTestDatabase,
+  removeBucket,
+  RunningApp,
+  signInAs,
+  startApp,
+  TestDatabase,
+  testEnv,
+  TestIdentity,
+  testS3Client,
+} from '@quire/testing';
+
+/**
+ * The viewing family through the real gateway, identity, viewing-session and document-repository
+ * processes (Postgres, NATS, S3), with the viewing spec's own request bodies. Renditions are
+ * viewing-render's and not on this branch: sessions are created, page calls answer 503.
+ */
+describe('viewing sessions (gateway + viewing-session + docrepo + identity)', () => {
+  const s3 = testS3Client();
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  const apps: RunningApp[] = [];
+  let gateway: RunningApp;
+  let admin: TestIdentity;
+  let user: TestIdentity;
+  let outsider: TestIdentity;
+  let secret: string;
+  let documentId: string;
+  let site: Server;
+
+  const docx = buildZipOf({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' });
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+  beforeAll(async () => {
+    database = await createTestDatabase('viewing');
+    env = testEnv({ DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024), OUTBOUND_URL_ALLOW_HOSTS: '127.0.0.1' });
+    site = createServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const started = await Promise.all(['identity', 'viewing-session', 'document-repository'].map((name) => startApp(name, env)));
+    apps.push(...started);
+    gateway = await startApp('gateway', env);
+    apps.push(gateway);
+    const stack = { gatewayUrl: gateway.url, env };
+    admin = await signInAs(stack, { account: 'A', roles: ['user', 'admin'] });
+    user = await signInAs(stack, { account: 'A' });
+    outsider = await signInAs(stack, { account: 'B' });
+    // A docrepo document with one version, straight into its tables (docrepo's API is another helper's).
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    try {
+      const accountId = admin.principal.accountId;
+      const [project] = (await pg.query(`INSERT INTO docrepo.projects (account_id, name, created_by) VALUES ($1, 'P', $2) RETURNING id`, [accountId, admin.principal.userId])).rows;
+      documentId = randomUUID();
+      const sha = createHash('sha256').update(docx).digest('hex');
+      await pg.query('BEGIN');
+      // The document's link to its current version is deferred: document first, then the version.
+      const versionId = randomUUID();
+      await pg.query(
+        `INSERT INTO docrepo.documents (id, account_id, project_id, name, content_type, current_version_id, current_sha256, created_by)
+         VALUES ($1, $2, $3, 'original.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', $4, $5, $6)`,
+        [documentId, accountId, project.id, versionId, sha, admin.principal.userId],
+      );
+      await pg.query(
+        `INSERT INTO docrepo.document_versions (id, account_id, document_id, number, s3_key, size, sha256, content_type, uploaded_by)
+         VALUES ($1, $2, $3, 1, 'document-repository/test/original.docx', $4, $5, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', $6)`,
+        [versionId, accountId, documentId, docx.length, sha, admin.principal.userId],
+      );
+      await pg.query('COMMIT');
+    } finally {
+      await pg.end();
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await new Promise((resolve) => site?.close(resolve));
+    await database?.drop();
+    if (env) await removeBucket(s3, env.S3_BUCKET);
+  });
+
+  async function call(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.headers ?? {}) },
+      body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
+    });
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      json = { text };
+    }
+    return { status: response.status, json, headers: response.headers };
+  }
+  const withSecret = () => ({ 'accusoft-secret': secret });
+  const create = (json: unknown, headers: Record<string, string> = withSecret()) => call('POST', '/pas/ViewingSession', { json, headers });
+
+  it('an admin creates the account secret; a wrong secret is 403 InvalidSecret; a user cannot rotate it', async () => {
+    const refused = await call('POST', '/pas/quire/accusoftSecret', { headers: { authorization: `Bearer ${user.token}` } });
+    expect(refused.status).toBe(403);
+    const created = await call('POST', '/pas/quire/accusoftSecret', { headers: { authorization: `Bearer ${admin.token}` } });
+    expect(created.status).toBe(200);
+    secret = created.json['secret'] as string;
+    const wrong = await create({ source: { type: 'upload', displayName: 'x.doc' } }, { 'accusoft-secret': 'mysecretkey' });
+    expect(wrong).toMatchObject({ status: 403, json: { errorCode: 'InvalidSecret' } });
+    const none = await call('POST', '/pas/ViewingSession', { json: { source: { type: 'upload' } } });
+    expect(none.status).toBe(401);
+  });
+
+  it('document: the spec body with a name that names nothing is 404; a docrepo document (and version) works with the secret or a Quire token', async () => {
+    expect(await create({ source: { type: 'document', fileName: 'sample.doc' } })).toMatchObject({ status: 404, json: { errorCode: 'DocumentNotFound' } });
+    expect(await create({ source: { type: 'document', fileName: `docrepo:${documentId}@2` } })).toMatchObject({ status: 404 });
+    const ok = await create({ source: { type: 'document', fileName: `docrepo:${documentId}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.json['viewingSessionId']).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await create({ source: { type: 'document', fileName: `docrepo:${documentId}@1` } }, { authorization: `Bearer ${user.token}` })).status).toBe(200);
+    // Another account's secret-less token does not see account A's document.
+    expect(await create({ source: { type: 'document', fileName: `docrepo:${documentId}` } }, { authorization: `Bearer ${outsider.token}` })).toMatchObject({ status: 404 });
+  });
+
+  it('answers each 480 of the spec with errorCode and errorDetails {in, at}, before any lookup', async () => {
+    const watermarks = [
+      {
+        type: 'text',
+        opacity: 0.6,
+        text: 'jdoe\n67.79.169.114\n11/13/2014 2:24 PM\nNOT FOR DISTRIBUTION',
+        color: 'red',
+        fontFamily: 'Consolas',
+        fontSize: '16pt',
+        fontWeight: 'bold',
+        verticalAlign: 'bottom',
+        horizontalAlign: 'right',
+      },
+    ];
+    const cases: Array<[unknown, Record<string, unknown>]> = [
+      [{ source: { type: 'document', fileName: 'sample.doc', documentId: 'doc_9495837910qc' }, watermarks }, { errorCode: 'InputNotSupportedWithDocumentId', in: 'body', at: 'watermarks' }],
+      [
+        { source: { type: 'document', fileName: 'sample.doc', documentId: 'doc_9495837910qc' }, render: { html5: { alwaysUseRaster: true } } },
+        { errorCode: 'InputNotSupportedWithDocumentId', at: 'render.html5.alwaysUseRaster' },
+      ],
+      [{ source: { type: 'viewingPackage', documentId: 1234 } }, { errorCode: 'InvalidInput', in: 'body', at: 'source.documentId' }],
+      [{ source: { type: 'comparison', documentId: 'd1', original: { type: 'upload' }, revised: { type: 'upload' } } }, { errorCode: 'InputNotSupportedWithDocumentId', at: 'source.type' }],
+      [{ source: { type: 'url', url: 'http://169.254.169.254/', headers: { 'user-agent': 'PrizmShare' }, acceptBadSslCertificate: true } }, { errorCode: 'InvalidInput', in: 'body', at: 'source.url' }],
+      [{ source: { type: 'url', url: 'http://[::1]/' } }, { errorCode: 'InvalidInput', at: 'source.url' }],
+      [{ source: { type: 'document', fileName: 'a.doc', url: 'http://x/' } }, { errorCode: 'InvalidInput', at: 'source.url' }],
+      [{ source: { type: 'document' } }, { errorCode: 'InvalidInput', at: 'source.fileName' }],
+      [{ source: { type: 'floppy' } }, { errorCode: 'InvalidInput', at: 'source.type' }],
+      [{ source: { type: 'upload', surprise: 1 } }, { errorCode: 'InvalidInput', at: 'source.surprise' }],
+      [{ source: { type: 'upload' }, watermarks: [{ ...watermarks[0], opacity: 7 }] }, { errorCode: 'InvalidInput', at: 'watermarks.0.opacity' }],
+      [{}, { errorCode: 'InvalidInput', at: 'source' }],
+      [
+        { source: { type: 'comparison', original: { type: 'document', fileName: 'original.pdf' }, revised: { type: 'url', url: 'http://mysite.com/documents/revised.docx' } } },
+        { errorCode: 'UnsupportedFormatForComparison', at: 'source.original.fileName' },
+      ],
+    ];
+    for (const [body, expected] of cases) {
+      const answer = await create(body);
+      expect({ body, status: answer.status, json: answer.json }).toMatchObject({ body, status: 480, json: { ...expected, errorDetails: expect.objectContaining({ at: expected['at'] }) } });
+    }
+    // The spec's comparison shape: the document side is found, the url side is refused by the guard.
+    const comparison = await create({
+      source: { type: 'comparison', original: { type: 'document', fileName: `docrepo:${documentId}` }, revised: { type: 'url', url: 'http://10.0.0.1/documents/revised.docx' } },
+    });
+    expect(comparison).toMatchObject({ status: 480, json: { errorCode: 'InvalidInput', at: 'source.revised.url' } });
+  });
+
+  it('url: the spec body against an allow-listed local site; the fetched bytes are the SourceFile', async () => {
+    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/documents/sample.pdf`;
+    const created = await create({ source: { type: 'url', url, headers: { 'user-agent': 'PrizmShare' }, acceptBadSslCertificate: true } });
+    expect(created.status).toBe(200);
+    const source = await fetch(`${gateway.url}/pas/ViewingSession/u${created.json['viewingSessionId'] as string}/SourceFile`);
+    expect(source.status).toBe(200);
+    expect(Buffer.from(await source.arrayBuffer()).equals(pdf)).toBe(true);
+  });
+
+  it('upload: PUT SourceFile streams the raw body; a second one is CannotChangeDocument, a comparison slot IncorrectUsage; GET SourceFile gives it back', async () => {
+    const created = await create({ source: { type: 'upload', displayName: 'sample_2015-10-31T19:15:32Z.doc', markupId: 'YSB1bmlxdWUgdmFsdWU=' } });
+    expect(created.status).toBe(200);
+    const id = created.json['viewingSessionId'] as string;
+    const put = (path: string, body: Buffer, headers: Record<string, string> = withSecret()) => call('PUT', path, { body, headers: { 'content-type': 'application/pdf', ...headers } });
+    expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, pdf, { 'accusoft-secret': 'mysecretkey' })).toMatchObject({ status: 403, json: { errorCode: 'InvalidSecret' } });
+    expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, Buffer.alloc(65 * 1024, 1))).toMatchObject({ status: 413 });
+    expect((await put(`/pas/ViewingSession/u${id}/SourceFile`, pdf)).status).toBe(200);
+    expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, pdf)).toMatchObject({ status: 480, json: { errorCode: 'CannotChangeDocument' } });
+    expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, docx)).toMatchObject({ status: 480, json: { errorCode: 'IncorrectUsage' } });
+    const source = await fetch(`${gateway.url}/pas/ViewingSession/u${id}/SourceFile`);
+    expect(source.status).toBe(200);
+    expect(Buffer.from(await source.arrayBuffer()).equals(pdf)).toBe(true);
+    // Another account cannot put into it.
+    expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, pdf, { authorization: `Bearer ${outsider.token}` })).toMatchObject({ status: 404 });
+  });
+
+  it('comparison by upload: original / revised docx only, once each; a single SourceFile is IncorrectUsage', async () => {
+    const created = await create({ source: { type: 'comparison', original: { type: 'upload' }, revised: { type: 'document', fileName: `docrepo:${documentId}` } } });
+    expect(created.status).toBe(200);
+    const id = created.json['viewingSessionId'] as string;
+    const put = (path: string, body: Buffer) => call('PUT', path, { body, headers: withSecret() });
+    expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, docx)).toMatchObject({ status: 480, json: { errorCode: 'IncorrectUsage' } });
+    expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, pdf)).toMatchObject({ status: 480, json: { errorCode: 'UnsupportedFormatForComparison' } });
+    expect((await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, docx)).status).toBe(200);
+    expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, docx)).toMatchObject({ status: 480, json: { errorCode: 'CannotChangeDocument' } });
+    expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/revised`, docx)).toMatchObject({ status: 480, json: { errorCode: 'CannotChangeDocument' } });
+  });
+
+  it('viewer calls carry only the session id; bad sizes are 480; DELETE revokes at once', async () => {
+    const created = await create({ source: { type: 'document', fileName: `docrepo:${documentId}` }, watermarks: [{ type: 'text', text: 'CONFIDENTIAL' }] });
+    const id = created.json['viewingSessionId'] as string;
+    expect(await call('GET', `/pas/Page/q/0/161x160?DocumentID=u${id}`)).toMatchObject({ status: 480, json: { errorCode: 'InvalidInput', at: 'size' } });
+    expect(await call('GET', `/pas/Page/q/0?DocumentID=u${id}&ContentType=gif`)).toMatchObject({ status: 480, json: { at: 'ContentType' } });
+    expect(await call('GET', `/pas/Document/q/Attributes?DocumentID=nope`)).toMatchObject({ status: 480, json: { at: 'DocumentID' } });
+    expect(await call('GET', `/pas/ViewingSession/u${id}/SourceFile`)).toMatchObject({ status: 480 });
+    // No renderer on this branch: a page is a retryable 503, never a 480 or 500.
+    const page = await call('GET', `/pas/Document/q/Attributes?DocumentID=u${id}`);
+    expect(page.status).toBe(503);
+    expect(page.headers.get('retry-after')).toBe('30');
+    expect((await call('DELETE', `/pas/ViewingSession/u${id}`, { headers: { authorization: `Bearer ${outsider.token}` } })).status).toBe(404);
+    expect((await call('DELETE', `/pas/ViewingSession/u${id}`, { headers: withSecret() })).status).toBe(200);
+    expect(await call('GET', `/pas/Document/q/Attributes?DocumentID=u${id}`)).toMatchObject({ status: 404, json: { errorCode: 'DocumentNotFound' } });
+  });
+
+  it('a rotated secret stops working at once', async () => {
+    const rotated = await call('POST', '/pas/quire/accusoftSecret', { headers: { authorization: `Bearer ${admin.token}` } });
+    const old = secret;
+    secret = rotated.json['secret'] as string;
+    expect((await create({ source: { type: 'upload' } }, { 'accusoft-secret': old })).status).toBe(403);
+    expect((await create({ source: { type: 'upload' } })).status).toBe(200);
+  });
+});

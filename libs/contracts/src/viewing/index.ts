@@ -1,0 +1,3 @@
+export * from './subjects';
+export * from './sessions.dto';
+export * from './viewing-source.dto';
