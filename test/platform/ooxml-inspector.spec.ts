@@ -1,6 +1,7 @@
+// Lives outside libs/platform: it builds fixtures with @quire/testing, which depends on platform.
 import { buildDocx, buildZip } from '@quire/testing';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { inspectOoxml, isPdfHead, OoxmlCheck } from './ooxml-inspector';
+import { inspectOoxml, isPdfHead, OoxmlCheck } from '@quire/platform';
 
 const limits: OoxmlCheck = {
   kind: 'docx',
