@@ -1,6 +1,13 @@
 import 'reflect-metadata';
-import { bootstrapService } from '@quire/platform';
+import { bootstrapService, Outbox } from '@quire/platform';
 import { DocumentRepositoryEnv } from './document-repository.env';
 import { DocumentRepositoryModule } from './document-repository.module';
 
-void bootstrapService({ name: 'document-repository', envClass: DocumentRepositoryEnv, defaultPort: 3104, module: (env) => DocumentRepositoryModule.forRoot(env) });
+void bootstrapService({
+  name: 'document-repository',
+  envClass: DocumentRepositoryEnv,
+  defaultPort: 3104,
+  module: (env) => DocumentRepositoryModule.forRoot(env),
+  // document_created / version_added / document_moved / document_deleted are written with their rows.
+  afterMigrations: async (app) => app.get(Outbox).start(),
+});

@@ -9,3 +9,4 @@ export * from './identity';
 export * from './edit-session';
 export * from './file';
 export * from './uploads/staged-upload.dto';
+export * from './document-repository';
