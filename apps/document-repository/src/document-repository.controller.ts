@@ -12,6 +12,7 @@ import {
   FolderNameParams,
   FolderParams,
   ListDocumentsRequest,
+  ListFoldersRequest,
   ListPageRequest,
   MoveDocumentParams,
   PreflightUploadRequest,
@@ -32,8 +33,6 @@ import { DocumentsService } from './documents/documents.service';
 import { FieldsService } from './fields/fields.service';
 import { FoldersService } from './folders/folders.service';
 import { ProjectsService } from './projects/projects.service';
-
-class FolderListRequest extends ProjectParams {}
 
 /** Every request of the service: one call each (ADR 010 has the wire contract). */
 @Controller()
@@ -111,8 +110,8 @@ export class DocumentRepositoryController {
   }
 
   @MessagePattern(S.listFolders)
-  listFolders(@Payload() r: FolderListRequest, @RpcPrincipal() p: Principal) {
-    return this.folders.list(p, r.projectId);
+  listFolders(@Payload() r: ListFoldersRequest, @RpcPrincipal() p: Principal) {
+    return this.folders.list(p, r.projectId, r.page, r.pageSize);
   }
 
   @MessagePattern(S.createFolder)

@@ -16,7 +16,7 @@ export class FoldersService {
     private readonly access: ProjectAccess,
   ) {}
 
-  async list(principal: Principal, projectId: string, page = 1, pageSize = DOCREPO_PAGE_SIZE_DEFAULT): Promise<DocrepoPage<FolderView>> {
+  async list(principal: Principal, projectId: string, page: number = 1, pageSize: number = DOCREPO_PAGE_SIZE_DEFAULT): Promise<DocrepoPage<FolderView>> {
     await this.access.require(principal, projectId, 'read');
     const { items, total } = await this.folders.list(principal, projectId, { limit: pageSize, offset: offsetOf(page, pageSize) });
     return { items: items.map(folderView), page, pageSize, total };

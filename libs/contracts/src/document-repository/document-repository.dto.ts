@@ -291,6 +291,19 @@ export class PutProjectUserRequest extends ProjectUserParams {
   @IsIn(ProjectRoles)
   role?: ProjectRoleName;
 }
+export class ListFoldersRequest extends ProjectParams {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(DOCREPO_PAGE_SIZE_MAX)
+  pageSize?: number;
+}
 export class CreateProjectTemplateRequest extends CreateTemplateBody {}
 export class CreateFolderRequest extends ProjectParams {
   @IsString()
