@@ -23,6 +23,10 @@ interface Doc {
   updatedAt: string;
 }
 
+/** Answers are read loosely here: each test states the shape it expects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 describe('documents family: projects, folders, documents, versions (gateway + document-repository + identity, real Postgres / NATS / S3)', () => {
   const s3 = testS3Client();
   let database: TestDatabase;
@@ -64,7 +68,7 @@ describe('documents family: projects, folders, documents, versions (gateway + do
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
-    let json: any;
+    let json: Json;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
@@ -78,7 +82,7 @@ describe('documents family: projects, folders, documents, versions (gateway + do
     for (const [key, value] of Object.entries(fields)) form.append(key, value);
     form.append('file', new Blob([bytes], { type: 'application/pdf' }), name);
     const response = await fetch(`${gateway.url}/api/v1${url}`, { method: 'POST', headers: { 'x-api-token': who.apiToken }, body: form });
-    return { status: response.status, json: (await response.json()) as any };
+    return { status: response.status, json: (await response.json()) as Json };
   }
   const pdf = (label: string) => Buffer.from(`%PDF-1.4\n% ${label} ${randomUUID()}\n%%EOF\n`);
   const objectCount = async (prefix: string) => (await listKeys(s3, env.S3_BUCKET, prefix)).length;

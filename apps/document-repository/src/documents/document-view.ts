@@ -32,7 +32,6 @@ export function documentView(document: StoredDocument, fields?: Record<string, u
 /** A document name from an uploaded file name: no path, no control characters, bounded. */
 export function documentNameOf(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
 }
 

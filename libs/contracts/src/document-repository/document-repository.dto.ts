@@ -28,7 +28,6 @@ export type FieldType = (typeof FieldTypes)[number];
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Folder and document names: no slash, no control characters. */
-// eslint-disable-next-line no-control-regex
 const NAME = /^[^/\u0000-\u001f\u007f]+$/;
 export const DOCREPO_PAGE_SIZE_MAX = 200;
 export const DOCREPO_PAGE_SIZE_DEFAULT = 50;
