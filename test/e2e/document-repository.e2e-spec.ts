@@ -140,6 +140,8 @@ describe('documents family: projects, folders, documents, versions (gateway + do
 
   it('20 concurrent duplicate uploads with rejectDuplicate=true: exactly one 201, the rest 409 naming it, nothing staged left', async () => {
     const bytes = pdf('dup');
+    const projectPrefix = `docrepo/${owner.principal.accountId}/${projectId}/`;
+    const objectsBefore = await objectCount(projectPrefix);
     const results = await Promise.all(Array.from({ length: 20 }, () => upload(owner, `/projects/${projectId}/documents?rejectDuplicate=true`, bytes)));
     const created = results.filter((r) => r.status === 201);
     expect(created).toHaveLength(1);
@@ -147,6 +149,8 @@ describe('documents family: projects, folders, documents, versions (gateway + do
     for (const r of results.filter((x) => x.status !== 201)) expect(r).toEqual({ status: 409, json: { code: 'CONFLICT', message: expect.any(String), details: { documentId: winner.id, name: winner.name } } });
     expect(await objectCount('staging/')).toBe(0);
     expect(await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/${winner.id}/`)).toBe(1);
+    // Each refused upload's object (written at its reserved key) was deleted.
+    expect(await objectCount(projectPrefix)).toBe(objectsBefore + 1);
     // Without the flag, a duplicate is welcome.
     expect((await upload(owner, `/projects/${projectId}/documents`, bytes)).status).toBe(201);
   });
@@ -250,10 +254,12 @@ describe('documents family: projects, folders, documents, versions (gateway + do
 
   it('an upload refused midway (too large) leaves no row and no object; templates', async () => {
     const before = (await api(owner, 'GET', `/projects/${projectId}/documents`)).json.total;
+    const objectsBefore = await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`);
     const tooLarge = await upload(owner, `/projects/${projectId}/documents`, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024)]));
     expect(tooLarge.status).toBe(413);
     expect((await api(owner, 'GET', `/projects/${projectId}/documents`)).json.total).toBe(before);
     expect(await objectCount('staging/')).toBe(0);
+    expect(await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`)).toBe(objectsBefore);
     const admin = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'DR-A', roles: ['user', 'admin'] });
     const template = await api(admin, 'POST', '/templates', { name: 'Litigation', folders: [{ name: 'Evidence', children: [{ name: 'Photos' }] }], fields: [{ name: 'Pages', type: 'number' }] });
     expect(template.status).toBe(201);

@@ -15,7 +15,7 @@ import {
   ListFoldersRequest,
   ListPageRequest,
   MoveDocumentParams,
-  PreflightUploadRequest,
+  ReserveDocumentUploadRequest,
   Principal,
   ProjectParams,
   ProjectTeamParams,
@@ -144,9 +144,9 @@ export class DocumentRepositoryController {
     return this.fields.putValue(p, r);
   }
 
-  @MessagePattern(S.preflightUpload)
-  preflight(@Payload() r: PreflightUploadRequest, @RpcPrincipal() p: Principal) {
-    return this.documents.preflight(p, r);
+  @MessagePattern(S.reserveUpload)
+  reserveUpload(@Payload() r: ReserveDocumentUploadRequest, @RpcPrincipal() p: Principal) {
+    return this.documents.reserve(p, r);
   }
 
   @MessagePattern(S.commitDocument)

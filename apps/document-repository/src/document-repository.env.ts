@@ -15,4 +15,14 @@ export class DocumentRepositoryEnv extends ServiceEnv {
   @IsInt()
   @Min(100)
   DOCREPO_OUTBOX_SWEEP_MS: number = 2000;
+
+  /** How long an upload's reservation stays open; after it the sweeper deletes what was written. */
+  @IsInt()
+  @Min(60)
+  UPLOAD_RESERVATION_TTL_SECONDS: number = 3600;
+
+  /** How often expired upload reservations are swept (each replica; SKIP LOCKED). */
+  @IsInt()
+  @Min(1)
+  UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS: number = 60;
 }

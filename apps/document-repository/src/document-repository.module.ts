@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
+import { outboxProvider, ServicePlatformModule, SystemModule, UploadReservationRow, uploadReservationProviders } from '@quire/platform';
 import { DocumentRepositoryController } from './document-repository.controller';
 import { DocumentRepositoryEnv } from './document-repository.env';
 import { CommitUploadUseCase } from './documents/commit-upload.use-case';
@@ -40,7 +40,7 @@ export const documentRepositoryProviders = [
   DocumentsService,
 ];
 
-export const documentRepositoryEntities = [Project, FolderRow, DocumentRow, TemplateRow, FieldDefinitionRow];
+export const documentRepositoryEntities = [Project, FolderRow, DocumentRow, TemplateRow, FieldDefinitionRow, UploadReservationRow];
 
 @Module({})
 export class DocumentRepositoryModule {
@@ -58,7 +58,14 @@ export class DocumentRepositoryModule {
         SystemModule.forService('document-repository'),
       ],
       controllers: [DocumentRepositoryController],
-      providers: [...documentRepositoryProviders, outboxProvider(ServiceSchemas['document-repository'], env.DOCREPO_OUTBOX_SWEEP_MS)],
+      providers: [
+        ...documentRepositoryProviders,
+        outboxProvider(ServiceSchemas['document-repository'], env.DOCREPO_OUTBOX_SWEEP_MS),
+        ...uploadReservationProviders(DocumentRepositoryEnv, (e) => ({
+          sweepIntervalMs: e.UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS * 1000,
+          keepSettledSeconds: e.UPLOAD_RESERVATION_TTL_SECONDS,
+        })),
+      ],
     };
   }
 }

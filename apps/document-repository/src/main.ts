@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService, Outbox } from '@quire/platform';
+import { bootstrapService, Outbox, UploadReservationSweeper } from '@quire/platform';
 import { DocumentRepositoryEnv } from './document-repository.env';
 import { DocumentRepositoryModule } from './document-repository.module';
 
@@ -8,6 +8,10 @@ void bootstrapService({
   envClass: DocumentRepositoryEnv,
   defaultPort: 3104,
   module: (env) => DocumentRepositoryModule.forRoot(env),
-  // document_created / version_added / document_moved / document_deleted are written with their rows.
-  afterMigrations: async (app) => app.get(Outbox).start(),
+  // document_created / version_added / document_moved / document_deleted are written with their rows;
+  // expired upload reservations are swept from here on.
+  afterMigrations: async (app) => {
+    app.get(Outbox).start();
+    app.get(UploadReservationSweeper).start();
+  },
 });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Principal, ServiceSchemas } from '@quire/contracts';
 import { ErrorCode } from '@quire/errors';
-import { Db, EventPublisher, newStagingKey, ObjectStorage, Outbox, StorageModule, TransactionHost } from '@quire/platform';
+import { Db, EventPublisher, ObjectStorage, Outbox, StorageModule, TransactionHost, UploadReservations } from '@quire/platform';
 import { createMediumContext, listKeys, MediumContext, testS3Client, testS3Endpoint } from '@quire/testing';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { DataSource } from 'typeorm';
@@ -55,6 +55,7 @@ describe('documents (medium: real Postgres and S3)', () => {
         ...documentRepositoryProviders.filter((p) => p !== IdentityDirectory && !(typeof p === 'object' && 'provide' in p && p.provide === TeamDirectory)),
         { provide: IdentityDirectory, useValue: identity },
         { provide: TeamDirectory, useValue: identity },
+        UploadReservations,
         // Events are rows of the outbox table (what this test checks); publishing them is the outbox's own test.
         {
           provide: Outbox,
@@ -75,14 +76,18 @@ describe('documents (medium: real Postgres and S3)', () => {
   const documents = () => context.get(DocumentsService);
   const newProject = async (who = owner) => (await projects().create(who, { name: `P ${randomUUID().slice(0, 6)}` })).id;
 
-  /** Bytes staged as the gateway's pipeline leaves them. */
-  async function staged(bytes: Buffer, fileName = 'a.pdf') {
-    const key = newStagingKey();
-    await storage.put(key, bytes);
-    return { field: 'file', key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), fileName, declaredContentType: 'application/pdf' };
+  /** Reserves, then writes the bytes at the reserved key as the gateway's pipeline does (the size it measured). */
+  async function written(who: Principal, projectId: string, bytes: Buffer, documentId?: string, fileName = 'a.pdf') {
+    const reservation = await documents().reserve(who, { projectId, documentId });
+    const [part] = reservation.parts;
+    await storage.put(part!.key, bytes);
+    const file = { field: 'file', key: part!.key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), fileName, declaredContentType: 'application/pdf', detectedContentType: 'application/pdf' };
+    return { reservationId: reservation.reservationId, files: [file] };
   }
   const upload = async (projectId: string, bytes: Buffer, extra: { rejectDuplicate?: boolean; folderId?: string; fields?: Record<string, unknown>; who?: Principal } = {}) =>
-    documents().commitDocument(extra.who ?? owner, { projectId, file: await staged(bytes), rejectDuplicate: extra.rejectDuplicate ?? false, folderId: extra.folderId, fields: extra.fields });
+    documents().commitDocument(extra.who ?? owner, { projectId, ...(await written(extra.who ?? owner, projectId, bytes)), rejectDuplicate: extra.rejectDuplicate ?? false, folderId: extra.folderId, fields: extra.fields });
+  const replace = async (projectId: string, documentId: string, bytes: Buffer) =>
+    documents().commitVersion(owner, { projectId, documentId, ...(await written(owner, projectId, bytes, documentId)), rejectDuplicate: false });
   const events = async (documentId: string) =>
     (await context.dataSource.query(`SELECT subject FROM docrepo.outbox WHERE payload->>'documentId' = $1 ORDER BY id`, [documentId])).map((r: { subject: string }) => r.subject);
 
@@ -90,7 +95,7 @@ describe('documents (medium: real Postgres and S3)', () => {
     const projectId = await newProject();
     const doc = await upload(projectId, Buffer.from('%PDF-1 one'));
     expect(doc).toMatchObject({ name: 'a.pdf', folderId: null, version: { number: 1, size: 10, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    const replaced = await documents().commitVersion(owner, { projectId, documentId: doc.id, file: await staged(Buffer.from('%PDF-1 two')), rejectDuplicate: false });
+    const replaced = await replace(projectId, doc.id, Buffer.from('%PDF-1 two'));
     expect(replaced.version.number).toBe(2);
     expect((await documents().versions(owner, projectId, doc.id)).map((v) => v.number)).toEqual([1, 2]);
     const folder = await context.get(FoldersService).create(owner, { projectId, name: 'the folder' });
@@ -108,7 +113,14 @@ describe('documents (medium: real Postgres and S3)', () => {
       'evt.document-repository.document_moved',
       'evt.document-repository.document_deleted',
     ]);
-    expect(await listKeys(testS3Client(), env.S3_BUCKET, 'staging/')).toEqual([]);
+  });
+
+  it('a commit retried with the same reservation answers the first answer, never a second document', async () => {
+    const projectId = await newProject();
+    const request = { projectId, ...(await written(owner, projectId, Buffer.from('%PDF-1 retry'))), rejectDuplicate: false };
+    const first = await documents().commitDocument(owner, request);
+    await expect(documents().commitDocument(owner, request)).resolves.toEqual(first);
+    expect((await documents().list(owner, { projectId, page: 1, pageSize: 50 })).total).toBe(1);
   });
 
   it('20 concurrent uploads of the same bytes with rejectDuplicate leave one document; the rest 409 naming it', async () => {
@@ -141,7 +153,7 @@ describe('documents (medium: real Postgres and S3)', () => {
   it('two concurrent deletes of the last two versions: one 409, one version left and current', async () => {
     const projectId = await newProject();
     const doc = await upload(projectId, Buffer.from('%PDF-1 v1'));
-    const v2 = await documents().commitVersion(owner, { projectId, documentId: doc.id, file: await staged(Buffer.from('%PDF-1 v2')), rejectDuplicate: false });
+    const v2 = await replace(projectId, doc.id, Buffer.from('%PDF-1 v2'));
     const [first, second] = (await documents().versions(owner, projectId, doc.id)).map((v) => v.id);
     const results = await Promise.allSettled([
       documents().deleteVersion(owner, { projectId, documentId: doc.id, versionId: first! }),
@@ -242,6 +254,7 @@ describe('documents (medium: real Postgres and S3)', () => {
     await expect(documents().get(owner, other, doc.id)).rejects.toMatchObject({ code: ErrorCode.NotFound });
     const before = await listKeys(testS3Client(), env.S3_BUCKET, `docrepo/${A}/${projectId}/`);
     await expect(upload(projectId, Buffer.alloc(2 * 1024 * 1024, 1))).rejects.toMatchObject({ code: ErrorCode.PayloadTooLarge });
+    // A refused commit deletes what was written under its reservation.
     expect(await listKeys(testS3Client(), env.S3_BUCKET, `docrepo/${A}/${projectId}/`)).toEqual(before);
     expect((await documents().list(owner, { projectId, page: 1, pageSize: 50 })).total).toBe(1);
   });

@@ -45,4 +45,16 @@ export class EditSessionEnv extends ServiceEnv {
   @Min(10)
   @Max(100_000)
   DOCX_MAX_ENTRIES: number = 5000;
+
+  /** How long an agent save's upload reservation stays open; after it the sweeper deletes what was written. */
+  @IsInt()
+  @Min(60)
+  @Max(24 * 3600)
+  UPLOAD_RESERVATION_TTL_SECONDS: number = 3600;
+
+  /** How often expired upload reservations are swept (each replica; SKIP LOCKED). */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS: number = 60;
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
+import { outboxProvider, ServicePlatformModule, SystemModule, UploadReservationRow, uploadReservationProviders } from '@quire/platform';
 import { EditSessionEnv } from './edit-session.env';
 import { migrations } from './migrations';
 import { LabReport } from './reports/lab-report.entity';
@@ -19,9 +19,12 @@ import { ReportTemplate } from './templates/report-template.entity';
 import { TemplatesService } from './templates/templates.service';
 import { ReportVersion } from './versions/report-version.entity';
 import { VersionsController } from './versions/versions.controller';
+import { CommitAgentUploadUseCase } from './versions/commit-agent-upload.use-case';
+import { ReserveAgentUploadUseCase } from './versions/reserve-agent-upload.use-case';
+import { VersionsRepository } from './versions/versions.repository';
 import { VersionsService } from './versions/versions.service';
 
-export const editSessionEntities = [LabReport, ReportTemplate, EditSession, ReportVersion];
+export const editSessionEntities = [LabReport, ReportTemplate, EditSession, ReportVersion, UploadReservationRow];
 
 @Module({
   controllers: [SessionsController, VersionsController, ReportsController, RoomsController, IdentityEventsController],
@@ -35,6 +38,13 @@ export const editSessionEntities = [LabReport, ReportTemplate, EditSession, Repo
     StagedFiles,
     outboxProvider(ServiceSchemas['edit-session'], 2000),
     SessionExpirySweeper,
+    VersionsRepository,
+    ReserveAgentUploadUseCase,
+    CommitAgentUploadUseCase,
+    ...uploadReservationProviders(EditSessionEnv, (env) => ({
+      sweepIntervalMs: env.UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS * 1000,
+      keepSettledSeconds: env.UPLOAD_RESERVATION_TTL_SECONDS,
+    })),
   ],
 })
 export class EditSessionModule {

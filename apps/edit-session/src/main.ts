@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService, Outbox } from '@quire/platform';
+import { bootstrapService, Outbox, UploadReservationSweeper } from '@quire/platform';
 import { EditSessionEnv } from './edit-session.env';
 import { EditSessionModule } from './edit-session.module';
 
@@ -8,6 +8,9 @@ void bootstrapService({
   envClass: EditSessionEnv,
   defaultPort: 3102,
   module: (env) => EditSessionModule.forRoot(env),
-  // The outbox table exists from here on: start publishing what it holds.
-  afterMigrations: async (app) => app.get(Outbox).start(),
+  // The outbox and reservation tables exist from here on: publish what the outbox holds, sweep expired reservations.
+  afterMigrations: async (app) => {
+    app.get(Outbox).start();
+    app.get(UploadReservationSweeper).start();
+  },
 });

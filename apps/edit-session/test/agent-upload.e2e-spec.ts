@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { JSONCodec } from 'nats';
-import { EditSessionSubjects } from '@quire/contracts';
+import { AgentUploadFields, EditSessionSubjects, UploadReservation, WordEditFileLimits } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { buildDocx, buildPdf, buildZip, waitFor } from '@quire/testing';
+import { buildDocx, buildPdf, buildZip, listKeys, waitFor } from '@quire/testing';
 import { agentUpload, AgentFiles, MOUNT, WordEditClient, WordEditStack } from './support/word-edit-stack';
 
 const run = promisify(execFile);
@@ -217,14 +217,23 @@ describe('word-edit agent upload', () => {
       expect(await stack.stagedKeys()).toEqual([]);
       expect(await stack.versionCount(session.reportId)).toBe(0);
 
-      // Down between staging and commit: a stand-in answers the preflight, so the files are
-      // staged, then nobody takes the commit (503) and the gateway deletes what it staged.
+      // Down between staging and commit: a stand-in answers the preflight (a reservation), so the
+      // files are written, then nobody takes the commit (503) and the gateway deletes what it wrote.
       let preflights = 0;
+      const reserved = [`edit-session/e2e/reports/0/versions/${randomUUID()}.docx`, `edit-session/e2e/reports/0/versions/${randomUUID()}.pdf`];
+      const reservation: UploadReservation = {
+        reservationId: randomUUID(),
+        parts: [
+          { field: AgentUploadFields.word, key: reserved[0]!, maxBytes: WordEditFileLimits.maxDocxBytes },
+          { field: AgentUploadFields.pdf, key: reserved[1]!, maxBytes: WordEditFileLimits.maxPdfBytes },
+        ],
+        expiresAt: Date.now() + 60_000,
+      };
       const preflight = stack.nats.subscribe(`${stack.env['NATS_SUBJECT_PREFIX']}${EditSessionSubjects.preflightUpload}`, {
         callback: (_error, message) => {
           preflights += 1;
           const request = codec.decode(message.data) as { id: string };
-          message.respond(codec.encode({ id: request.id, response: { allowed: true }, isDisposed: true }));
+          message.respond(codec.encode({ id: request.id, response: reservation, isDisposed: true }));
         },
       });
       await stack.nats.flush();
@@ -237,6 +246,7 @@ describe('word-edit agent upload', () => {
         preflight.unsubscribe();
       }
       expect(await stack.stagedKeys()).toEqual([]);
+      expect(await listKeys(stack.s3, stack.bucket, 'edit-session/e2e/')).toEqual([]);
       expect(await stack.versionCount(session.reportId)).toBe(0);
     } finally {
       await stack.restart('edit-session');

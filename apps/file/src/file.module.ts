@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
-import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
+import { outboxProvider, ServicePlatformModule, SystemModule, UploadReservationRow, uploadReservationProviders } from '@quire/platform';
 import { FileEnv } from './file.env';
 import { FileSettings } from './file.settings';
 import { FileShare } from './files/file-share.entity';
@@ -8,6 +8,8 @@ import { StoredFile } from './files/file.entity';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
+import { CommitFileUseCase } from './files/commit-file.use-case';
+import { ReserveFileUploadUseCase } from './files/reserve-file-upload.use-case';
 import { migrations } from './migrations';
 import { FileView } from './views/file-view.entity';
 import { VariantRenderer } from './views/variant-renderer';
@@ -24,13 +26,26 @@ export class FileModule {
           name: 'file',
           env,
           envClass: FileEnv,
-          database: { schema: ServiceSchemas['file'], entities: [StoredFile, FileShare, FileView], migrations },
+          database: { schema: ServiceSchemas['file'], entities: [StoredFile, FileShare, FileView, UploadReservationRow], migrations },
           storage: true,
         }),
         SystemModule.forService('file'),
       ],
       controllers: [FilesController, ViewsController],
-      providers: [FileSettings, FilesRepository, FilesService, ViewsService, VariantRenderer, outboxProvider(ServiceSchemas['file'], 2000)],
+      providers: [
+        FileSettings,
+        FilesRepository,
+        FilesService,
+        ReserveFileUploadUseCase,
+        CommitFileUseCase,
+        ViewsService,
+        VariantRenderer,
+        outboxProvider(ServiceSchemas['file'], 2000),
+        ...uploadReservationProviders(FileEnv, (fileEnv) => ({
+          sweepIntervalMs: fileEnv.UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS * 1000,
+          keepSettledSeconds: fileEnv.UPLOAD_RESERVATION_TTL_SECONDS,
+        })),
+      ],
     };
   }
 }

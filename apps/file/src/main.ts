@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService, Outbox } from '@quire/platform';
+import { bootstrapService, Outbox, UploadReservationSweeper } from '@quire/platform';
 import { FileEnv } from './file.env';
 import { FileModule } from './file.module';
 
@@ -8,6 +8,10 @@ void bootstrapService({
   envClass: FileEnv,
   defaultPort: 3103,
   module: (env) => FileModule.forRoot(env),
-  // file_created / file_deleted are written with their rows and published from the outbox.
-  afterMigrations: async (app) => app.get(Outbox).start(),
+  // file_created / file_deleted are written with their rows and published from the outbox;
+  // expired upload reservations are swept from here on.
+  afterMigrations: async (app) => {
+    app.get(Outbox).start();
+    app.get(UploadReservationSweeper).start();
+  },
 });

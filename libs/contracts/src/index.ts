@@ -8,5 +8,6 @@ export * from './system/room.dto';
 export * from './identity';
 export * from './edit-session';
 export * from './file';
-export * from './uploads/staged-upload.dto';
+export * from './uploads/received-file.dto';
+export * from './uploads/upload-reservation.dto';
 export * from './document-repository';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   CommitDocumentRequest,
   CommitDocumentVersionRequest,
@@ -10,28 +10,31 @@ import {
   DocumentView,
   ListDocumentsRequest,
   MoveDocumentParams,
-  PreflightUploadRequest,
   Principal,
+  ReceivedFile,
+  ReserveDocumentUploadRequest,
   ResolveContentRequest,
-  StagedUploadDto,
   UpdateDocumentRequest,
-  UploadPreflightReply,
+  UploadReservation,
   VersionParams,
   VersionView,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { isStagingKey, ObjectStorage, Outbox, storageCall, Transactional } from '@quire/platform';
+import { assertReceived, assertWithinLimit, ObjectStorage, Outbox, receivedField, Transactional, UploadReservations } from '@quire/platform';
 import { DocumentRepositoryEnv } from '../document-repository.env';
 import { checkedFieldValue } from '../fields/field-value';
 import { FieldsRepository } from '../fields/fields.repository';
 import { FoldersRepository } from '../folders/folders.repository';
 import { ProjectAccess } from '../projects/project-access';
 import { offsetOf } from '../shared/pages';
-import { FOREIGN_KEY_VIOLATION, pgError, UNIQUE_VIOLATION } from '../shared/pg-errors';
-import { CommitUploadUseCase, duplicateOf, NewVersion } from './commit-upload.use-case';
+import { CommitUploadUseCase, NewVersion } from './commit-upload.use-case';
 import { DeleteVersionUseCase } from './delete-version.use-case';
 import { contentTypeOf, documentNameOf, documentView, objectKeyOf, versionView } from './document-view';
 import { DocumentsRepository } from './documents.repository';
+
+/** Reservation purposes: a new document, or a new version of one. */
+export const DOCUMENT_UPLOAD = 'document';
+export const VERSION_UPLOAD = 'document-version';
 
 /**
  * Documents and versions. Roles: read to list, get and download; write to upload, replace, move
@@ -39,8 +42,6 @@ import { DocumentsRepository } from './documents.repository';
  */
 @Injectable()
 export class DocumentsService {
-  private readonly logger = new Logger(DocumentsService.name);
-
   constructor(
     private readonly documents: DocumentsRepository,
     private readonly folders: FoldersRepository,
@@ -51,48 +52,51 @@ export class DocumentsService {
     private readonly commits: CommitUploadUseCase,
     private readonly versionDeletes: DeleteVersionUseCase,
     private readonly env: DocumentRepositoryEnv,
+    private readonly reservations: UploadReservations,
   ) {}
 
-  /** Asked before the gateway reads the body: refused callers never send a byte to storage. */
-  async preflight(principal: Principal, request: PreflightUploadRequest): Promise<UploadPreflightReply> {
+  /**
+   * The upload's preflight (asked before the gateway reads a byte): write role, the document when
+   * replacing, then a reservation of the new version's final key under the size limit.
+   */
+  async reserve(principal: Principal, request: ReserveDocumentUploadRequest): Promise<UploadReservation> {
     await this.access.require(principal, request.projectId, 'write');
     if (request.documentId && !(await this.documents.find(principal, request.projectId, request.documentId))) {
       throw DomainError.notFound('Document', { documentId: request.documentId });
     }
-    return { maxBytes: this.env.DOCREPO_MAX_UPLOAD_BYTES };
+    const key = objectKeyOf(principal.accountId, request.projectId, request.documentId ?? randomUUID(), randomUUID());
+    const purpose = request.documentId ? VERSION_UPLOAD : DOCUMENT_UPLOAD;
+    const reservation = await this.reservations.reserve(principal, purpose, [key], this.env.UPLOAD_RESERVATION_TTL_SECONDS);
+    return { reservationId: reservation.id, parts: [{ field: 'file', key, maxBytes: this.env.DOCREPO_MAX_UPLOAD_BYTES }], expiresAt: reservation.expiresAt.getTime() };
   }
 
+  /** Once per reservation (a retry gets the first answer); a refusal deletes the written object. */
   async commitDocument(principal: Principal, request: CommitDocumentRequest): Promise<DocumentView> {
-    const { projectId } = request;
-    await this.access.require(principal, projectId, 'write');
-    const name = request.name?.trim() || documentNameOf(request.file.fileName);
-    if (!name || name.includes('/')) throw DomainError.validation('The document needs a name without "/"', { fields: { name: ['missing or invalid'] } });
-    if (request.folderId && !(await this.folders.find(principal, projectId, request.folderId))) throw DomainError.notFound('Folder', { folderId: request.folderId });
-    const fieldValues = await this.checkedFields(principal, projectId, request.fields ?? {});
-    const documentId = randomUUID();
-    const version = await this.placed(principal, projectId, documentId, request.file);
-    try {
-      await this.commits.newDocument({ principal, projectId, documentId, name, folderId: request.folderId ?? null, rejectDuplicate: request.rejectDuplicate, version, fieldValues });
-    } catch (error) {
-      await this.storage.deleteQuietly([version.s3Key]);
-      throw await this.uploadError(principal, projectId, version.sha256, error);
-    }
-    await Promise.all([this.storage.deleteQuietly([request.file.key]), this.outbox.flush()]);
-    return this.get(principal, projectId, documentId);
+    const reply = await this.reservations.commitOnce(principal, request.reservationId, DOCUMENT_UPLOAD, async (reservation) => {
+      const { projectId } = request;
+      await this.access.require(principal, projectId, 'write');
+      const { file, ids } = await this.received(principal, projectId, reservation.keys[0]!, request.files, undefined);
+      const name = request.name?.trim() || documentNameOf(file.fileName);
+      if (!name || name.includes('/')) throw DomainError.validation('The document needs a name without "/"', { fields: { name: ['missing or invalid'] } });
+      if (request.folderId && !(await this.folders.find(principal, projectId, request.folderId))) throw DomainError.notFound('Folder', { folderId: request.folderId });
+      const fieldValues = await this.checkedFields(principal, projectId, request.fields ?? {});
+      await this.commits.newDocument({ principal, projectId, documentId: ids.documentId, name, folderId: request.folderId ?? null, rejectDuplicate: request.rejectDuplicate, version: this.versionOf(file, ids.versionId), fieldValues });
+      return { reply: await this.view(principal, projectId, ids.documentId) };
+    });
+    await this.outbox.flush();
+    return reply;
   }
 
   async commitVersion(principal: Principal, request: CommitDocumentVersionRequest): Promise<DocumentView> {
-    const { projectId, documentId } = request;
-    await this.access.require(principal, projectId, 'write');
-    const version = await this.placed(principal, projectId, documentId, request.file);
-    try {
-      await this.commits.newVersion({ principal, projectId, documentId, rejectDuplicate: request.rejectDuplicate, version });
-    } catch (error) {
-      await this.storage.deleteQuietly([version.s3Key]);
-      throw await this.uploadError(principal, projectId, version.sha256, error);
-    }
-    await Promise.all([this.storage.deleteQuietly([request.file.key]), this.outbox.flush()]);
-    return this.get(principal, projectId, documentId);
+    const reply = await this.reservations.commitOnce(principal, request.reservationId, VERSION_UPLOAD, async (reservation) => {
+      const { projectId, documentId } = request;
+      await this.access.require(principal, projectId, 'write');
+      const { file, ids } = await this.received(principal, projectId, reservation.keys[0]!, request.files, documentId);
+      await this.commits.newVersion({ principal, projectId, documentId, rejectDuplicate: request.rejectDuplicate, version: this.versionOf(file, ids.versionId) });
+      return { reply: await this.view(principal, projectId, documentId) };
+    });
+    await this.outbox.flush();
+    return reply;
   }
 
   async list(principal: Principal, request: ListDocumentsRequest): Promise<DocrepoPage<DocumentView>> {
@@ -176,29 +180,28 @@ export class DocumentsService {
     return { key: version.s3Key, size: Number(version.size), sha256: version.sha256, contentType: version.contentType, fileName: document.name, versionNumber: version.number };
   }
 
-  /** Checks the staged object and copies it to the version's own key. */
-  private async placed(principal: Principal, projectId: string, documentId: string, staged: StagedUploadDto): Promise<NewVersion> {
-    if (!isStagingKey(staged.key)) throw DomainError.validation('Not a staged upload key');
-    if (staged.size > this.env.DOCREPO_MAX_UPLOAD_BYTES) {
-      throw new DomainError(ErrorCode.PayloadTooLarge, `A document may be at most ${this.env.DOCREPO_MAX_UPLOAD_BYTES} bytes`, { maxBytes: this.env.DOCREPO_MAX_UPLOAD_BYTES });
+  /** The file written at the reservation's key, and the document / version ids the key names. */
+  private async received(principal: Principal, projectId: string, key: string, files: ReceivedFile[], documentId: string | undefined) {
+    const file = receivedField(files, 'file');
+    const [, account, project, document, version] = key.split('/');
+    // The key was reserved for this account and project (and document, on a replace).
+    if (account !== principal.accountId || project !== projectId || (documentId !== undefined && document !== documentId)) {
+      throw new DomainError(ErrorCode.BadRequest, 'Not a key of this upload', { reason: 'key not reserved for this upload' });
     }
-    const object = await this.storage.head(staged.key);
-    if (!object || object.size !== staged.size) throw DomainError.validation('The staged upload is missing or incomplete');
-    const versionId = randomUUID();
-    const s3Key = objectKeyOf(principal.accountId, projectId, documentId, versionId);
-    await storageCall(this.logger, 'Copying a staged upload', () => this.storage.copy(staged.key, s3Key));
-    return { versionId, s3Key, size: staged.size, sha256: staged.sha256, contentType: contentTypeOf(staged.detectedType, staged.declaredContentType) };
+    assertWithinLimit(file, this.env.DOCREPO_MAX_UPLOAD_BYTES);
+    await assertReceived(this.storage, file, (candidate) => candidate === key);
+    return { file, ids: { documentId: document!, versionId: version! } };
   }
 
-  /** A lost race on the dedup index is a 409 naming the winner; a folder gone meanwhile a 404. */
-  private async uploadError(principal: Principal, projectId: string, sha256: string, error: unknown): Promise<unknown> {
-    const { code, constraint } = pgError(error);
-    if (code === UNIQUE_VIOLATION && constraint === 'documents_dedup_uq') {
-      const winner = await this.documents.withContent(principal, projectId, sha256);
-      if (winner) return duplicateOf(winner);
-    }
-    if (code === FOREIGN_KEY_VIOLATION) return DomainError.notFound('Folder');
-    return error;
+  private versionOf(file: ReceivedFile, versionId: string): NewVersion {
+    return { versionId, s3Key: file.key, size: file.size, sha256: file.sha256, contentType: contentTypeOf(file.detectedContentType, file.declaredContentType) };
+  }
+
+  /** The document as `get` answers it, without the access check (the caller made it). */
+  private async view(principal: Principal, projectId: string, documentId: string): Promise<DocumentView> {
+    const document = await this.documents.find(principal, projectId, documentId);
+    if (!document) throw DomainError.notFound('Document', { documentId });
+    return documentView(document, await this.fields.valuesOf(principal, projectId, documentId));
   }
 
   /** Field values of an upload by field id or name, checked against their definitions; required ones must be there. */

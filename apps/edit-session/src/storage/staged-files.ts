@@ -1,9 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { StagedUpload } from '@quire/contracts';
+import { Injectable } from '@nestjs/common';
+import { ReceivedFile } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { isStagingKey, ObjectStorage } from '@quire/platform';
+import { assertOoxmlObject, assertPdfObject, assertReceived, isStagingKey, ObjectStorage } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
-import { inspectDocx } from '../versions/docx-inspector';
 
 /**
  * Waits for every one of `work` (started together), then throws the error of the first, in the
@@ -15,42 +14,46 @@ export async function firstFailure(work: Array<Promise<unknown>>): Promise<void>
   if (failure) throw failure.reason;
 }
 
-const PDF_MAGIC = Buffer.from('%PDF-', 'latin1');
-
-/** Checks and moves files the gateway staged; never reads a whole file. */
+/**
+ * Checks files the gateway wrote (to reserved keys, or to staging for templates) and moves staged
+ * ones; never reads a whole file.
+ */
 @Injectable()
 export class StagedFiles {
-  private readonly logger = new Logger(StagedFiles.name);
-
   constructor(
     private readonly storage: ObjectStorage,
     private readonly env: EditSessionEnv,
   ) {}
 
-  /** The staged object as the gateway described it; a missing or different object is a 400. */
-  async assertStaged(file: StagedUpload): Promise<void> {
-    if (!isStagingKey(file.key)) throw new DomainError(ErrorCode.BadRequest, 'Not a staged upload', { field: file.field, reason: 'not a staged upload' });
-    const info = await this.storage.head(file.key);
-    if (!info || info.size !== file.size) {
-      throw new DomainError(ErrorCode.BadRequest, 'The staged upload is gone; upload again', { field: file.field, reason: 'staged upload missing' });
-    }
+  /** The object as the gateway described it, at a key `allowed` accepts; otherwise a 400. */
+  assertReceived(file: ReceivedFile, allowed: (key: string) => boolean): Promise<void> {
+    return assertReceived(this.storage, file, allowed);
   }
 
-  async assertDocx(file: StagedUpload): Promise<void> {
-    await inspectDocx(file.size, (offset, length) => this.range(file.key, offset, length), {
+  /** A template's staged object (the older staging path). */
+  assertStaged(file: ReceivedFile): Promise<void> {
+    return assertReceived(this.storage, file, isStagingKey);
+  }
+
+  async assertDocx(file: ReceivedFile): Promise<void> {
+    await assertOoxmlObject(this.storage, file, {
+      kind: 'docx',
+      field: 'word_file',
+      invalidMessage: 'word_file must be a Word document (.docx)',
       maxEntries: this.env.DOCX_MAX_ENTRIES,
       maxUncompressedBytes: this.env.DOCX_MAX_UNCOMPRESSED_BYTES,
     });
   }
 
-  async assertPdf(file: StagedUpload): Promise<void> {
-    const head = file.size >= PDF_MAGIC.length ? await this.range(file.key, 0, PDF_MAGIC.length) : Buffer.alloc(0);
-    if (!head.equals(PDF_MAGIC)) {
-      throw new DomainError(ErrorCode.InvalidFileType, 'pdf_file must be a PDF document', { field: file.field, reason: 'pdf_file does not start with %PDF-' });
-    }
+  assertPdf(file: ReceivedFile): Promise<void> {
+    return assertPdfObject(
+      this.storage,
+      file,
+      () => new DomainError(ErrorCode.InvalidFileType, 'pdf_file must be a PDF document', { field: file.field, reason: 'pdf_file does not start with %PDF-' }),
+    );
   }
 
-  /** Copies the staged objects to their final keys, all at once; on any failure removes the copies. */
+  /** Copies staged objects to their final keys, all at once; on any failure removes the copies. */
   async copyAll(moves: Array<{ from: string; to: string }>): Promise<void> {
     try {
       await firstFailure(moves.map((move) => this.storage.copy(move.from, move.to)));
@@ -60,23 +63,8 @@ export class StagedFiles {
     }
   }
 
-  /** Failures are logged: the gateway's staging sweeper removes staged leftovers later. */
-  async deleteQuietly(keys: string[]): Promise<void> {
-    if (!keys.length) return;
-    try {
-      await this.storage.delete(keys);
-    } catch (error) {
-      this.logger.warn({ err: error, keys }, 'Could not delete objects');
-    }
-  }
-
-  private async range(key: string, offset: number, length: number): Promise<Buffer> {
-    const object = await this.storage.get(key, `bytes=${offset}-${offset + length - 1}`);
-    if (!object) throw new DomainError(ErrorCode.BadRequest, 'The staged upload is gone; upload again', { reason: 'staged upload missing' });
-    const chunks: Buffer[] = [];
-    for await (const chunk of object.body) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
-    if (bytes.length !== length) throw new DomainError(ErrorCode.BadRequest, 'Could not read the upload', { reason: 'short read' });
-    return bytes;
+  /** Never throws: a leftover is logged by ObjectStorage (the staging sweeper removes staged ones). */
+  deleteQuietly(keys: string[]): Promise<void> {
+    return this.storage.deleteQuietly(keys);
   }
 }

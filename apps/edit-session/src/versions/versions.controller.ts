@@ -7,25 +7,32 @@ import {
   EditSessionSubjects,
   LabReportIdRequest,
   Principal,
+  UploadReservation,
   VersionFileRequest,
   VersionFileUrlReply,
   VersionReply,
 } from '@quire/contracts';
 import { RpcPrincipal } from '@quire/platform';
+import { CommitAgentUploadUseCase } from './commit-agent-upload.use-case';
+import { ReserveAgentUploadUseCase } from './reserve-agent-upload.use-case';
 import { VersionsService } from './versions.service';
 
 @Controller()
 export class VersionsController {
-  constructor(private readonly versions: VersionsService) {}
+  constructor(
+    private readonly versions: VersionsService,
+    private readonly reserveUpload: ReserveAgentUploadUseCase,
+    private readonly commitUpload: CommitAgentUploadUseCase,
+  ) {}
 
   @MessagePattern(EditSessionSubjects.preflightUpload)
-  preflight(@Payload() request: EditIdRequest, @RpcPrincipal() principal: Principal): Promise<{ allowed: true }> {
-    return this.versions.preflight(principal, request.edit_id);
+  preflight(@Payload() request: EditIdRequest, @RpcPrincipal() principal: Principal): Promise<UploadReservation> {
+    return this.reserveUpload.execute(principal, request.edit_id);
   }
 
   @MessagePattern(EditSessionSubjects.commitVersion)
   commit(@Payload() request: CommitVersionRequest, @RpcPrincipal() principal: Principal): Promise<CommitVersionReply> {
-    return this.versions.commit(principal, request);
+    return this.commitUpload.execute(principal, request);
   }
 
   @MessagePattern(EditSessionSubjects.listVersions)

@@ -2,10 +2,10 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CommitFileRequest,
+  FileUploadReservation,
   FileDeleteReply,
   FileIdRequest,
   FileListReply,
-  FilePreflightReply,
   FilePreflightRequest,
   FileReply,
   FileShareReply,
@@ -16,20 +16,26 @@ import {
   ShareFileRequest,
 } from '@quire/contracts';
 import { RpcPrincipal } from '@quire/platform';
+import { CommitFileUseCase } from './commit-file.use-case';
 import { FilesService } from './files.service';
+import { ReserveFileUploadUseCase } from './reserve-file-upload.use-case';
 
 @Controller()
 export class FilesController {
-  constructor(private readonly files: FilesService) {}
+  constructor(
+    private readonly files: FilesService,
+    private readonly reserveUpload: ReserveFileUploadUseCase,
+    private readonly commitUpload: CommitFileUseCase,
+  ) {}
 
   @MessagePattern(FileSubjects.preflight)
-  preflight(@Payload() _request: FilePreflightRequest, @RpcPrincipal() _principal: Principal): FilePreflightReply {
-    return this.files.preflight();
+  preflight(@Payload() _request: FilePreflightRequest, @RpcPrincipal() principal: Principal): Promise<FileUploadReservation> {
+    return this.reserveUpload.execute(principal);
   }
 
   @MessagePattern(FileSubjects.commit)
   commit(@Payload() request: CommitFileRequest, @RpcPrincipal() principal: Principal): Promise<FileReply> {
-    return this.files.commit(principal, request);
+    return this.commitUpload.execute(principal, request);
   }
 
   @MessagePattern(FileSubjects.get)

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  CommitFileRequest,
   FileDeleteReply,
   FileEvents,
   FileListReply,
-  FilePreflightReply,
   FileReply,
   FileShareReply,
   ListFilesRequest,
@@ -14,15 +11,14 @@ import {
   ShareFileRequest,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { isStagingKey, ObjectStorage, Outbox, storageCall } from '@quire/platform';
+import { ObjectStorage, Outbox } from '@quire/platform';
 import { FileSettings } from '../file.settings';
 import { ViewLinkSigner } from '../views/view-link';
 import { variantPrefix } from '../views/variant-keys';
-import { readerOf, requireManager, resolveTarget } from './file-access';
+import { readerOf, requireManager } from './file-access';
 import { toFileReply } from './file-reply';
 import { contentTypeFor, extensionOf } from './file-types';
 import { StoredFile } from './file.entity';
-import { assertOoxmlKind, isOoxmlExtension } from './ooxml';
 import { FilesRepository } from './files.repository';
 
 /** A file name as shown and served: no path, no control characters, trimmed, bounded. */
@@ -44,71 +40,6 @@ export class FilesService {
     private readonly outbox: Outbox,
   ) {
     this.links = new ViewLinkSigner(settings.linkSecret, settings.linkTtlSeconds);
-  }
-
-  preflight(): FilePreflightReply {
-    return { maxBytes: this.settings.largestMaxBytes() };
-  }
-
-  /**
-   * Checks the staged upload, copies it to its own key and records it in one transaction. The
-   * gateway deletes the staged object when this throws; on success this deletes it.
-   */
-  async commit(principal: Principal, request: CommitFileRequest): Promise<FileReply> {
-    const { file: staged, category } = request;
-    if (!isStagingKey(staged.key)) throw DomainError.validation('Not a staged upload key');
-    const target = resolveTarget(principal, category, request.targetId, request.targetType);
-    const name = cleanFileName(staged.fileName);
-    if (!name) throw DomainError.validation('The file needs a name', { fields: { file: ['missing file name'] } });
-    const contentType = contentTypeFor(name, staged.detectedType, this.settings.allowedExtensions);
-    const maxBytes = this.settings.maxBytes[category];
-    if (staged.size > maxBytes) {
-      throw new DomainError(ErrorCode.PayloadTooLarge, `A ${category} file may be at most ${maxBytes} bytes`, { maxBytes });
-    }
-    const stagedObject = await this.storage.head(staged.key);
-    if (!stagedObject || stagedObject.size !== staged.size) throw DomainError.validation('The staged upload is missing or incomplete');
-    const ext = extensionOf(name);
-    if (isOoxmlExtension(ext)) {
-      await storageCall(this.logger, 'Reading a ZIP directory', () => assertOoxmlKind(this.storage, staged.key, staged.size, ext));
-    }
-
-    const id = randomUUID();
-    const now = new Date();
-    const row: StoredFile = Object.assign(new StoredFile(), {
-      id,
-      accountId: principal.accountId,
-      accountCode: principal.accountCode ?? principal.accountId,
-      name,
-      ext,
-      size: staged.size,
-      contentType,
-      sha256: staged.sha256,
-      category,
-      targetId: target.id,
-      targetType: target.type,
-      creatorId: principal.userId,
-      creatorUsername: principal.loginName ?? principal.email ?? principal.userId,
-      creatorEmail: principal.email ?? null,
-      creatorFullName: principal.displayName ?? null,
-      visible: true,
-      // Intake attachments are part of the visit record: kept.
-      isDeletable: category !== 'intake_attachment',
-      storageKey: `files/${principal.accountId}/${id}`,
-      createdAt: now,
-      modifiedAt: now,
-    });
-    await storageCall(this.logger, 'Copying a staged upload', () => this.storage.copy(staged.key, row.storageKey));
-    try {
-      await this.files.transaction(async (manager) => {
-        await this.files.insert(manager, row);
-        await this.outbox.add(manager, FileEvents.created, { id, accountId: row.accountId, category, target });
-      });
-    } catch (error) {
-      await this.removeObjects([row.storageKey]);
-      throw error;
-    }
-    await Promise.all([this.removeObjects([staged.key]), this.outbox.flush()]);
-    return toFileReply(row, this.links);
   }
 
   async get(principal: Principal, id: string): Promise<FileReply> {
@@ -165,7 +96,7 @@ export class FilesService {
     if (!(await this.files.contentStillUsed(file.accountId, file.sha256))) {
       for await (const variant of this.storage.list(variantPrefix(file.accountId, file.sha256))) keys.push(variant.key);
     }
-    await Promise.all([this.removeObjects(keys), this.outbox.flush()]);
+    await Promise.all([this.storage.deleteQuietly(keys), this.outbox.flush()]);
     return { deleted: true };
   }
 
@@ -184,15 +115,6 @@ export class FilesService {
     const file = await this.files.findReadable(readerOf(principal), id);
     if (!file) throw DomainError.notFound('File');
     return file;
-  }
-
-  /** Object deletes after commit never fail the request: a leftover object is logged. */
-  private async removeObjects(keys: string[]): Promise<void> {
-    try {
-      await this.storage.delete(keys);
-    } catch (error) {
-      this.logger.warn({ err: error, keys }, 'Could not delete objects');
-    }
   }
 }
 

@@ -1,3 +1,5 @@
+import { isPdfHead } from '@quire/platform';
+
 /**
  * Magic-byte checks on the first bytes of an upload. They say what a file claims to be, cheaply
  * and before it is stored; they do not prove it is well formed (the owning service or the
@@ -14,7 +16,6 @@ function bytesAt(head: Buffer, offset: number, magic: Buffer): boolean {
   return head.length >= offset + magic.length && head.subarray(offset, offset + magic.length).equals(magic);
 }
 
-const PDF = Buffer.from('%PDF-', 'latin1');
 const ZIP = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
@@ -23,7 +24,7 @@ const GIF89 = Buffer.from('GIF89a', 'latin1');
 const RIFF = Buffer.from('RIFF', 'latin1');
 const WEBP = Buffer.from('WEBP', 'latin1');
 
-const pdf = (head: Buffer): boolean => bytesAt(head, 0, PDF);
+const pdf = isPdfHead;
 /** A ZIP local file header: also every OOXML file (.docx, .xlsx, .pptx). */
 const zip = (head: Buffer): boolean => bytesAt(head, 0, ZIP);
 const png = (head: Buffer): boolean => bytesAt(head, 0, PNG);
@@ -78,16 +79,9 @@ export function anyOf(...signatures: FileSignature[]): FileSignature {
 /** The checks routes put in their upload specs. */
 export const FileSignatures = {
   pdf,
-  zip,
   /** .docx / .xlsx / .pptx are ZIP containers; the service that opens them checks the parts. */
   ooxml: zip,
-  png,
-  jpeg,
-  gif,
-  webp,
   image: anyOf(png, jpeg, gif, webp),
-  /** UTF-8 text (see `text` above). */
-  text,
-  /** For attachments of any type: the route accepts whatever the client sends. */
-  any: (): boolean => true,
+  /** Any type detectFileType knows, or UTF-8 text (the file route: the service checks the extension). */
+  knownOrText: (head: Buffer): boolean => detectFileTypeOrText(head) !== undefined,
 } satisfies Record<string, FileSignature>;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Controller, Post, Req } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Test } from '@nestjs/testing';
 import { FastifyRequest } from 'fastify';
 import { connect, JSONCodec, NatsConnection } from 'nats';
+import { UploadReservation } from '@quire/contracts';
 import { ConfigModule, loadEnv, NatsModule, ObjectStorage, RpcClient, StorageModule } from '@quire/platform';
 import { listKeys, removeBucket, testEnv, testS3Client, waitFor } from '@quire/testing';
 import { GatewayEnv } from '../gateway.env';
@@ -46,6 +47,21 @@ const boundedSpec: UploadSpec = {
 /** Commit subjects the test controller sends to: one answered by the test, one nobody hears. */
 const COMMIT_SUBJECT = 'svc.test-uploads.files.commit';
 const NOBODY_SUBJECT = 'svc.test-uploads.files.nobody';
+/** A reserved commit: the stand-in lets the first attempt of each reservation time out, then answers. */
+const SLOW_COMMIT_SUBJECT = 'svc.test-uploads.files.slow-commit';
+
+/** A reserved upload's spec: the document's limit tightened by a `category` read before it. */
+const CATEGORY_LIMITS: Record<string, number> = { small: 1000 };
+const reservedSpec: UploadSpec = {
+  files: {
+    document: {
+      signature: FileSignatures.pdf,
+      description: 'a PDF document',
+      maxBytesFor: (fields) => (fields['category'] !== undefined ? CATEGORY_LIMITS[fields['category']] : undefined),
+    },
+  },
+  fields: { category: { maxLength: 20 } },
+};
 
 /** Test-only routes under the documents mount, so errors come back as `{code, message, details}`. */
 @Controller('api/v1/_test/uploads')
@@ -84,6 +100,21 @@ class TestUploadController {
   @Post('bounded')
   receiveBounded(@Req() request: FastifyRequest): Promise<unknown> {
     return this.uploads.receive(request, boundedSpec);
+  }
+
+  /** A reserved upload: the reservation made here (a service would), its commit retried after a timeout. */
+  @Post('reserved')
+  reserved(@Req() request: FastifyRequest): Promise<unknown> {
+    const reservation: UploadReservation = {
+      reservationId: randomUUID(),
+      parts: [{ field: 'document', key: `reserved-test/${randomUUID()}.pdf`, maxBytes: 64 * KiB }],
+      expiresAt: Date.now() + 60_000,
+    };
+    return this.uploads.upload(request, {
+      reserve: async () => reservation,
+      spec: () => reservedSpec,
+      commit: ({ reservationId }, { files }) => this.rpc.request(SLOW_COMMIT_SUBJECT, { reservationId, files }, { requestId: request.id, timeoutMs: 300 }),
+    });
   }
 
   @Post('commit')
@@ -143,6 +174,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
   let nats: NatsConnection;
   let url: string;
   const commits: Array<{ files: Array<{ key: string }>; present: boolean[] }> = [];
+  const slowCommits: Array<{ reservationId: string; files: Array<{ key: string; size: number; sha256: string }> }> = [];
 
   beforeAll(async () => {
     env = loadEnv(GatewayEnv, testEnv({ HTTP_PORT: '0', NATS_REQUEST_TIMEOUT_MS: '2000' }));
@@ -171,6 +203,16 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
           ? { id: packet.id, err: { code: 'CONFLICT', message: 'Already there', details: {} }, isDisposed: true }
           : { id: packet.id, response: { accepted: packet.data.files.map((file) => file.key) }, isDisposed: true };
         message.respond(codec.encode(reply));
+      }
+    })();
+    const slow = nats.subscribe(`${env.NATS_SUBJECT_PREFIX}${SLOW_COMMIT_SUBJECT}`);
+    void (async () => {
+      for await (const message of slow) {
+        const packet = codec.decode(message.data) as { id: string; data: (typeof slowCommits)[number] };
+        slowCommits.push(packet.data);
+        // The first attempt of a reservation goes unanswered (the gateway times out and retries).
+        if (slowCommits.filter((commit) => commit.reservationId === packet.data.reservationId).length === 1) continue;
+        message.respond(codec.encode({ id: packet.id, response: { committed: packet.data.reservationId, files: packet.data.files }, isDisposed: true }));
       }
     })();
   });
@@ -227,7 +269,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
           sha256: sha256(pdf),
           fileName: 'report.pdf',
           declaredContentType: 'application/pdf',
-          detectedType: 'application/pdf',
+          detectedContentType: 'application/pdf',
         },
         {
           field: 'thumbnail',
@@ -236,7 +278,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
           sha256: sha256(png),
           fileName: 'thumb.png',
           declaredContentType: 'image/png',
-          detectedType: 'image/png',
+          detectedContentType: 'image/png',
         },
       ],
     });
@@ -419,6 +461,39 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     expect(status).toBe(503);
     expect(json).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(await stagedKeys()).toEqual([]);
+  });
+
+  describe('a reserved upload', () => {
+    const reservedKeys = (): Promise<string[]> => listKeys(s3, env.S3_BUCKET, 'reserved-test/');
+
+    it('streams to the reserved key (nothing under staging/) and retries a timed-out commit with the same reservation', async () => {
+      const pdf = pdfBytes(5000);
+      const { status, json } = await post('/reserved', form([['document', pdf, 'a.pdf']]));
+      expect(status).toBe(201);
+      const attempts = slowCommits.filter((commit) => commit.reservationId === json['committed']);
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]).toEqual(attempts[0]);
+      const [file] = attempts[0]!.files;
+      expect(file).toMatchObject({ size: 5000, sha256: sha256(pdf), detectedContentType: 'application/pdf' });
+      expect(file!.key).toMatch(/^reserved-test\//);
+      expect(await reservedKeys()).toContain(file!.key);
+      expect(await stagedKeys()).toEqual([]);
+    });
+
+    it("holds a file that comes after its category to the category's limit while streaming, and deletes what it wrote", async () => {
+      const before = await reservedKeys();
+      const { status, json } = await post('/reserved', form([['category', 'small'], ['document', pdfBytes(5000), 'a.pdf']]));
+      expect(status).toBe(413);
+      expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'document', maxBytes: 1000 } });
+      expect(await reservedKeys()).toEqual(before);
+    });
+
+    it("holds a file that comes before its category to the reservation's limit", async () => {
+      expect((await post('/reserved', form([['document', pdfBytes(5000), 'a.pdf'], ['category', 'small']]))).status).toBe(201);
+      const { status, json } = await post('/reserved', form([['document', pdfBytes(65 * KiB), 'a.pdf']]));
+      expect(status).toBe(413);
+      expect(json).toMatchObject({ details: { maxBytes: 64 * KiB } });
+    });
   });
 
   it('streams a 96 MiB upload to S3 with flat memory and the right hash', async () => {

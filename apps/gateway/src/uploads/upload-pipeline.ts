@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Multipart, MultipartFile, MultipartValue } from '@fastify/multipart';
 import { Injectable, Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
+import { UploadReservation } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { newStagingKey, ObjectStorage, ObjectUpload } from '@quire/platform';
-import { detectFileType } from './file-signatures';
-import { FileFieldSpec, ReceivedUpload, StagedUpload, TextFieldSpec, UploadSpec } from './upload-spec';
+import { detectFileType, detectFileTypeOrText } from './file-signatures';
+import { FileFieldSpec, ReceivedFile, ReceivedUpload, ReservedUploadRoute, TextFieldSpec, UploadSpec } from './upload-spec';
 
 /**
  * S3's smallest part. Memory per file in flight is about PART_SIZE_BYTES × (QUEUE_SIZE + 1), in
@@ -17,14 +18,18 @@ export const UPLOAD_QUEUE_SIZE = 4;
 /** How much of a file is held back until its signature has been checked. */
 export const SIGNATURE_HEAD_BYTES = 4096;
 
+/** How often a commit that timed out is sent again with the same reservation (it is idempotent). */
+export const COMMIT_RETRIES_AFTER_TIMEOUT = 2;
+
 /** The longest UTF-8 encoding of one UTF-16 code unit, for busboy's byte limit on text fields. */
 const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /**
  * Streams multipart uploads straight into object storage (DESIGN.md "Big payloads never cross
- * NATS"). Each file goes to `staging/<uuid>` while its bytes are counted and hashed and its first
- * bytes checked; nothing holds a whole file in memory. Any rejection deletes what this request
- * staged. The route then hands the staged keys to the owning service through `commit`.
+ * NATS"). On a reserved upload (`upload`) each file goes to the final key the owning service
+ * reserved for its field, under the reservation's limit; on the older path (`receive` without a
+ * reservation) to `staging/<uuid>`. Bytes are counted and hashed and the first bytes checked while
+ * they stream; nothing holds a whole file in memory. Any rejection deletes what this request wrote.
  */
 @Injectable()
 export class UploadPipeline {
@@ -32,12 +37,36 @@ export class UploadPipeline {
 
   constructor(private readonly storage: ObjectStorage) {}
 
-  /** Reads the whole multipart body of `request` as `spec` says; throws a DomainError otherwise. */
-  async receive(request: FastifyRequest, spec: UploadSpec): Promise<ReceivedUpload> {
-    const staged: StagedUpload[] = [];
+  /**
+   * A reserved upload, whole: the reservation (the service checks the principal and answers keys
+   * and limits), the body streamed to those keys, then the commit naming the reservation. A commit
+   * that times out is sent again (bounded): the service answers a retry with its first answer.
+   * When the commit fails the objects are deleted here too (a rejection's already were, by the
+   * service; nobody listening, or storage down, leaves the reservation open with nothing to link,
+   * and the client uploads again under a new one) — except after a last timeout, when the
+   * service may still be linking them: then its sweeper deletes them if the reservation expires.
+   */
+  async upload<R extends UploadReservation, T>(request: FastifyRequest, route: ReservedUploadRoute<R, T>): Promise<T> {
+    const reservation = await route.reserve();
+    const received = await this.receive(request, route.spec(reservation), reservation);
+    try {
+      return await this.retryAfterTimeout(() => route.commit(reservation, received));
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === ErrorCode.UpstreamTimeout)) await this.discard(received.files);
+      throw error;
+    }
+  }
+
+  /**
+   * Reads the whole multipart body of `request` as `spec` says, each file to its reserved key
+   * (with `reservation`) or to a fresh staging key; throws a DomainError otherwise.
+   */
+  async receive(request: FastifyRequest, spec: UploadSpec, reservation?: UploadReservation): Promise<ReceivedUpload> {
+    const effective = reservation ? reservedSpec(spec, reservation) : spec;
+    const staged: ReceivedFile[] = [];
     const fields: Record<string, string> = {};
-    const textSpecs = spec.fields ?? {};
-    const parts = request.parts({ limits: busboyLimits(spec) });
+    const textSpecs = effective.fields ?? {};
+    const parts = request.parts({ limits: busboyLimits(effective) });
     /** The last file read, completing in storage while the next part is read (one at a time). */
     let completing: Promise<void> | undefined;
     try {
@@ -45,7 +74,8 @@ export class UploadPipeline {
         const part = await nextPart(parts);
         if (!part) break;
         if (part.type === 'file') {
-          const { file, stored } = await this.stageFile(part, spec.files, staged);
+          const key = reservation ? reservation.parts.find((reserved) => reserved.field === part.fieldname)?.key : newStagingKey();
+          const { file, stored } = await this.stageFile(part, effective.files, staged, fields, key);
           staged.push(file);
           await completing;
           completing = stored;
@@ -54,7 +84,7 @@ export class UploadPipeline {
         }
       }
       await completing;
-      assertRequiredPresent(spec, staged, fields);
+      assertRequiredPresent(effective, staged, fields);
       return { files: staged, fields };
     } catch (error) {
       await completing?.catch(() => undefined);
@@ -67,13 +97,26 @@ export class UploadPipeline {
     }
   }
 
+  /** Runs `send`, again after an RPC timeout (at most COMMIT_RETRIES_AFTER_TIMEOUT times). */
+  private async retryAfterTimeout<T>(send: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        const timedOut = error instanceof DomainError && error.code === ErrorCode.UpstreamTimeout;
+        if (!timedOut || attempt >= COMMIT_RETRIES_AFTER_TIMEOUT) throw error;
+        this.logger.warn({ attempt: attempt + 1 }, 'An upload commit timed out; sending it again with the same reservation');
+      }
+    }
+  }
+
   /**
-   * Runs the owning service's commit for staged files. When it fails (rejected, timed out, nobody
+   * Runs the owning service's commit for staged files (the older staging path). When it fails (rejected, timed out, nobody
    * listening) the staged objects are deleted and the error goes on to the caller. After a
    * timeout the service may still be working: before its move it finds the objects gone and
    * rejects; after it, its copy stands and a retry is caught by duplicate detection (sha256).
    */
-  async commit<T>(staged: StagedUpload[], send: () => Promise<T>): Promise<T> {
+  async commit<T>(staged: ReceivedFile[], send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
@@ -83,23 +126,25 @@ export class UploadPipeline {
   }
 
   /** Deletes staged objects; a failure is logged, never thrown (the sweeper finishes the job). */
-  async discard(staged: StagedUpload[]): Promise<void> {
+  async discard(staged: ReceivedFile[]): Promise<void> {
     await this.deleteQuietly(staged.map((file) => file.key));
   }
 
   /**
-   * Reads one file part into `staging/<uuid>`. Resolves once its bytes have all been read and
+   * Reads one file part into `key`. Resolves once its bytes have all been read and
    * checked, with `stored`: the upload's completion in storage, which the caller awaits (so the
    * next part can be read meanwhile). Any failure leaves nothing staged for this file.
    */
   private async stageFile(
     part: MultipartFile,
     specs: Record<string, FileFieldSpec>,
-    staged: StagedUpload[],
-  ): Promise<{ file: StagedUpload; stored: Promise<void> }> {
+    staged: ReceivedFile[],
+    fieldsSoFar: Record<string, string>,
+    key: string | undefined,
+  ): Promise<{ file: ReceivedFile; stored: Promise<void> }> {
     const field = part.fieldname;
     const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
-    if (!spec) {
+    if (!spec || !key) {
       part.file.destroy();
       throw DomainError.validation(`Unexpected file field "${field}"`, { field, expected: Object.keys(specs) });
     }
@@ -107,8 +152,7 @@ export class UploadPipeline {
       part.file.destroy();
       throw DomainError.validation(`Only one file is allowed in "${field}"`, { field });
     }
-    const { maxBytes } = spec;
-    const key = newStagingKey();
+    const maxBytes = Math.min(limitOf(spec), spec.maxBytesFor?.(fieldsSoFar) ?? Infinity);
     const tooLarge = new DomainError(ErrorCode.PayloadTooLarge, `"${field}" is larger than ${maxBytes} bytes`, {
       field,
       maxBytes,
@@ -121,9 +165,9 @@ export class UploadPipeline {
       partSizeBytes: UPLOAD_PART_SIZE_BYTES,
       queueSize: UPLOAD_QUEUE_SIZE,
     });
-    let fed: { size: number; sha256: string; detectedType: string | undefined };
+    let fed: { size: number; sha256: string; detectedContentType: string | undefined };
     try {
-      fed = await this.feed(part, upload, spec, tooLarge);
+      fed = await this.feed(part, upload, spec, maxBytes, tooLarge);
     } catch (error) {
       part.file.destroy();
       throw await this.failed(upload, field, error);
@@ -139,14 +183,14 @@ export class UploadPipeline {
 
   /** Removes what a failed file left in storage; answers the error to throw. */
   private async failed(upload: ObjectUpload, field: string, error: unknown): Promise<DomainError> {
-    await upload.abort().catch((abortError: unknown) => this.logger.warn({ err: abortError, key: upload.key }, 'Could not abort a staging upload'));
+    await upload.abort().catch((abortError: unknown) => this.logger.warn({ err: abortError, key: upload.key }, 'Could not abort an upload'));
     await this.deleteQuietly([upload.key]);
     if (error instanceof DomainError) return error;
     if (!(error instanceof StorageFailure)) {
       // The part itself broke off: the client went away or sent a malformed body.
       return new DomainError(ErrorCode.BadRequest, `The upload of "${field}" was interrupted or malformed`, { field });
     }
-    this.logger.error({ err: error.cause, field }, 'Staging an upload failed');
+    this.logger.error({ err: error.cause, field }, 'Storing an upload failed');
     return new DomainError(ErrorCode.ServiceUnavailable, 'File storage is unavailable, try again', { field });
   }
 
@@ -159,16 +203,17 @@ export class UploadPipeline {
     part: MultipartFile,
     upload: ObjectUpload,
     spec: FileFieldSpec,
+    maxBytes: number,
     tooLarge: DomainError,
-  ): Promise<{ size: number; sha256: string; detectedType: string | undefined }> {
+  ): Promise<{ size: number; sha256: string; detectedContentType: string | undefined }> {
     const hash = createHash('sha256');
     let size = 0;
-    let detectedType: string | undefined;
+    let detectedContentType: string | undefined;
     let held: Buffer[] | undefined = [];
     let heldBytes = 0;
     for await (const chunk of part.file as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > spec.maxBytes) throw tooLarge;
+      if (size > maxBytes) throw tooLarge;
       hash.update(chunk);
       if (!held) {
         await storing(upload.write(chunk));
@@ -177,29 +222,28 @@ export class UploadPipeline {
       held.push(chunk);
       heldBytes += chunk.length;
       if (heldBytes >= SIGNATURE_HEAD_BYTES) {
-        detectedType = await this.checkHead(headOf(held, SIGNATURE_HEAD_BYTES), part.fieldname, spec);
+        detectedContentType = await this.checkHead(headOf(held, SIGNATURE_HEAD_BYTES), part.fieldname, spec);
         for (const heldChunk of held) await storing(upload.write(heldChunk));
         held = undefined;
       }
     }
     if (part.file.truncated) throw tooLarge;
     if (held) {
-      detectedType = await this.checkHead(headOf(held, heldBytes), part.fieldname, spec);
+      detectedContentType = await this.checkHead(headOf(held, heldBytes), part.fieldname, spec);
       for (const heldChunk of held) await storing(upload.write(heldChunk));
     }
-    return { size, sha256: hash.digest('hex'), detectedType };
+    return { size, sha256: hash.digest('hex'), detectedContentType };
   }
 
-  /** The type the first bytes show; throws INVALID_FILE_TYPE when the spec's signature refuses them. */
+  /** The type the first bytes show (text too); throws INVALID_FILE_TYPE when the spec's signature refuses them. */
   private async checkHead(head: Buffer, field: string, spec: FileFieldSpec): Promise<string | undefined> {
-    const detectedType = detectFileType(head);
     if (!(await spec.signature(head))) {
       throw new DomainError(ErrorCode.InvalidFileType, `"${field}" must be ${spec.description}`, {
         field,
-        detectedType: detectedType ?? 'unknown',
+        detectedType: detectFileType(head) ?? 'unknown',
       });
     }
-    return detectedType;
+    return detectFileTypeOrText(head);
   }
 
   private async deleteQuietly(keys: string[]): Promise<void> {
@@ -207,7 +251,7 @@ export class UploadPipeline {
     try {
       await this.storage.delete(keys);
     } catch (error) {
-      this.logger.warn({ err: error, keys }, 'Could not delete staged uploads; the staging sweeper will');
+      this.logger.warn({ err: error, keys }, 'Could not delete uploaded objects; a sweeper will');
     }
   }
 }
@@ -228,13 +272,29 @@ async function storing<T>(work: Promise<T>): Promise<T> {
   }
 }
 
+/** The field's limit; every field has one once `reservedSpec` has run (or the spec is a staging one). */
+function limitOf(spec: FileFieldSpec): number {
+  if (spec.maxBytes === undefined) throw new Error('A file field without a limit: staging specs need maxBytes');
+  return spec.maxBytes;
+}
+
+/** `spec` with each file field limited as the reservation says; a field it did not reserve is refused. */
+function reservedSpec(spec: UploadSpec, reservation: UploadReservation): UploadSpec {
+  const files: Record<string, FileFieldSpec> = {};
+  for (const [field, file] of Object.entries(spec.files)) {
+    const reserved = reservation.parts.find((part) => part.field === field);
+    if (reserved) files[field] = { ...file, maxBytes: reserved.maxBytes };
+  }
+  return { ...spec, files };
+}
+
 /** busboy's per-request limits; the spec's own per-field limits are checked on top. */
 function busboyLimits(spec: UploadSpec): NonNullable<Parameters<FastifyRequest['parts']>[0]>['limits'] {
   const files = Object.values(spec.files);
   const texts = Object.values(spec.fields ?? {});
   return {
     // One byte over the largest limit, so the per-field count sees the overflow as it happens.
-    fileSize: Math.max(0, ...files.map((file) => file.maxBytes)) + 1,
+    fileSize: Math.max(0, ...files.map(limitOf)) + 1,
     files: files.length,
     fields: texts.length,
     fieldSize: Math.max(1, ...texts.map((text) => text.maxLength * MAX_UTF8_BYTES_PER_CHAR)),
@@ -279,7 +339,7 @@ function textValue(part: MultipartValue, specs: Record<string, TextFieldSpec>, s
   return part.value;
 }
 
-function assertRequiredPresent(spec: UploadSpec, staged: StagedUpload[], fields: Record<string, string>): void {
+function assertRequiredPresent(spec: UploadSpec, staged: ReceivedFile[], fields: Record<string, string>): void {
   const missing = [
     ...Object.entries(spec.files)
       .filter(([field, file]) => file.required !== false && !staged.some((s) => s.field === field))

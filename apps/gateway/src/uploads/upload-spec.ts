@@ -1,10 +1,19 @@
-import { StagedUpload } from '@quire/contracts';
+import { ReceivedFile, UploadReservation } from '@quire/contracts';
 import { FileSignature } from './file-signatures';
 
 /** One expected file field of a multipart upload. */
 export interface FileFieldSpec {
-  /** Largest accepted file; one byte more is a 413. */
-  maxBytes: number;
+  /**
+   * Largest accepted file; one byte more is a 413. On a reserved upload the reservation's limit
+   * for the field is used instead (the owning service decides).
+   */
+  maxBytes?: number;
+  /**
+   * A tighter limit that depends on text fields read before this file (e.g. the file route's
+   * category); undefined keeps the field's limit. A text field that comes after the file cannot
+   * tighten it while streaming: the service checks it at commit.
+   */
+  maxBytesFor?: (fieldsSoFar: Readonly<Record<string, string>>) => number | undefined;
   /** A missing required file is a 400. Defaults to true. */
   required?: boolean;
   /** Checked on the first bytes (up to 4 KiB) before the rest is accepted. */
@@ -27,10 +36,24 @@ export interface UploadSpec {
   fields?: Record<string, TextFieldSpec>;
 }
 
-/** Staged files travel to services in commit requests: the type lives in the contracts. */
-export type { StagedUpload } from '@quire/contracts';
+/** Received files travel to services in commit requests: the type lives in the contracts. */
+export type { ReceivedFile } from '@quire/contracts';
 
 export interface ReceivedUpload {
-  files: StagedUpload[];
+  files: ReceivedFile[];
   fields: Record<string, string>;
+}
+
+/**
+ * A route that uploads under a reservation (DESIGN.md "Big payloads never cross NATS"): how to
+ * ask the owning service for it (principal checked, keys and limits answered), what the body may
+ * hold, and how to commit what was written. The gateway part of a new upload route is only this.
+ */
+export interface ReservedUploadRoute<R extends UploadReservation, T> {
+  /** The preflight: sends the service's reservation request. */
+  reserve: () => Promise<R>;
+  /** The fields and signatures; file limits come from the reservation. */
+  spec: (reservation: R) => UploadSpec;
+  /** Sends the commit naming `reservation.reservationId`; retried on a timeout (it is idempotent). */
+  commit: (reservation: R, received: ReceivedUpload) => Promise<T>;
 }

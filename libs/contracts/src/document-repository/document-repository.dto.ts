@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsApiDate } from '../dates';
-import { StagedUploadDto } from '../uploads/staged-upload.dto';
+import { ReservationCommit } from '../uploads/upload-reservation.dto';
 
 export const ProjectRoles = ['read', 'write', 'admin'] as const;
 export type ProjectRoleName = (typeof ProjectRoles)[number];
@@ -372,15 +372,18 @@ export class ResolveContentRequest extends DocumentParams {
   @IsUUID()
   versionId?: string;
 }
-export class PreflightUploadRequest extends ProjectParams {
+/** The upload's preflight: reserves the key of the new document's (or version's) bytes. */
+export class ReserveDocumentUploadRequest extends ProjectParams {
+  /** Set for `…/replace`: a new version of this document. */
   @IsOptional()
   @IsUUID()
   documentId?: string;
 }
-export class CommitDocumentRequest extends ProjectParams {
-  @ValidateNested()
-  @Type(() => StagedUploadDto)
-  file: StagedUploadDto;
+
+/** Commits what the gateway wrote under a reservation as a new document. */
+export class CommitDocumentRequest extends ReservationCommit {
+  @IsUUID()
+  projectId: string;
 
   @IsBoolean()
   rejectDuplicate: boolean;
@@ -400,10 +403,14 @@ export class CommitDocumentRequest extends ProjectParams {
   @IsObject()
   fields?: Record<string, unknown>;
 }
-export class CommitDocumentVersionRequest extends DocumentParams {
-  @ValidateNested()
-  @Type(() => StagedUploadDto)
-  file: StagedUploadDto;
+
+/** Commits what the gateway wrote under a reservation as the next version of a document. */
+export class CommitDocumentVersionRequest extends ReservationCommit {
+  @IsUUID()
+  projectId: string;
+
+  @IsUUID()
+  documentId: string;
 
   @IsBoolean()
   rejectDuplicate: boolean;
@@ -488,9 +495,6 @@ export interface DocumentView {
   updatedAt: string;
 }
 
-export interface UploadPreflightReply {
-  maxBytes: number;
-}
 
 export interface ContentView {
   key: string;

@@ -20,11 +20,11 @@ export const DocumentRepositorySubjects = {
   listFields: 'svc.document-repository.field.list',
   createField: 'svc.document-repository.field.create',
   putFieldValue: 'svc.document-repository.field_value.put',
-  /** May this principal upload into this project / document, and how large? Asked before the body is read. */
-  preflightUpload: 'svc.document-repository.document.preflight',
-  /** Records a staged upload as a new document (copies it into place). */
+  /** The upload's preflight: may this principal upload here? Answers an upload reservation (key, limit). Asked before the body is read. */
+  reserveUpload: 'svc.document-repository.upload.reserve',
+  /** Records what the gateway wrote under a reservation as a new document (once per reservation). */
   commitDocument: 'svc.document-repository.document.commit',
-  /** Records a staged upload as the next version of a document. */
+  /** Records what the gateway wrote under a reservation as the next version of a document. */
   commitVersion: 'svc.document-repository.version.commit',
   listDocuments: 'svc.document-repository.document.list',
   getDocument: 'svc.document-repository.document.get',

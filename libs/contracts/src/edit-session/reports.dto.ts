@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { StagedUploadDto } from '../uploads/staged-upload.dto';
+import { ReceivedFile } from '../uploads/received-file.dto';
 
 /** Numeric ids on the wire (the spec's `lab_report_id`, `edit_id`, `template_id`): bigint identities. */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -47,8 +47,8 @@ export class CreateTemplateRequest {
   name: string;
 
   @ValidateNested()
-  @Type(() => StagedUploadDto)
-  file: StagedUploadDto;
+  @Type(() => ReceivedFile)
+  file: ReceivedFile;
 }
 
 export class TemplateReply {

@@ -1,23 +1,18 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { StagedUploadDto } from '../uploads/staged-upload.dto';
+import { ReservationCommit } from '../uploads/upload-reservation.dto';
 import { MAX_ID } from './reports.dto';
 
 /** The agent's multipart field names (word-edit spec "Uploading Files"). */
 export const AgentUploadFields = { word: 'word_file', pdf: 'pdf_file' } as const;
 
-export class CommitVersionRequest {
+/** The agent save's commit: the reservation the preflight answered and the two files written to it. */
+export class CommitVersionRequest extends ReservationCommit {
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
   edit_id: number;
-
-  @IsArray()
-  @ArrayMaxSize(2)
-  @ValidateNested({ each: true })
-  @Type(() => StagedUploadDto)
-  files: StagedUploadDto[];
 }
 
 /** `POST /agent/{edit_id}` answer (spec), plus the version so the agent says "saved" only with its id. */

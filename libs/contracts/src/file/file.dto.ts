@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -15,8 +14,8 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
+import { ReservationCommit, UploadReservation } from '../uploads/upload-reservation.dto';
 
 export const FileCategories = ['intake_attachment', 'user_consent', 'user_avatar', 'user_document'] as const;
 export type FileCategory = (typeof FileCategories)[number];
@@ -35,38 +34,17 @@ export class FileIdRequest {
 
 export class FilePreflightRequest {}
 
-export interface FilePreflightReply {
-  /** The largest file any category accepts; the category's own limit is checked at commit. */
-  maxBytes: number;
+/**
+ * The file upload's reservation: one `file` part whose limit is the largest any category accepts
+ * (the gateway streams under it while the category is not known yet), and each category's own
+ * limit (the gateway applies it when `meta.category` came before the file; the commit always does).
+ */
+export class FileUploadReservation extends UploadReservation {
+  maxBytesByCategory: Record<FileCategory, number>;
 }
 
-/** One staged object, as the gateway's upload pipeline measured it. */
-export class StagedFile {
-  @Matches(/^staging\/[0-9a-f-]{36}$/)
-  key: string;
-
-  @IsInt()
-  @Min(0)
-  size: number;
-
-  @Matches(/^[0-9a-f]{64}$/)
-  sha256: string;
-
-  @IsString()
-  @MaxLength(1024)
-  fileName: string;
-
-  /** What the first bytes show (`image/png`, `application/zip`, `text/plain`, ...), if known. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  detectedType?: string;
-}
-
-export class CommitFileRequest {
-  @ValidateNested()
-  @Type(() => StagedFile)
-  file: StagedFile;
+/** The upload's commit: the reservation, the one file written to it and the form fields. */
+export class CommitFileRequest extends ReservationCommit {
 
   @IsIn(FileCategories)
   category: FileCategory;

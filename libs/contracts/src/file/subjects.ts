@@ -1,8 +1,8 @@
 /** Requests the file service answers (`svc.file.<resource>.<verb>`). */
 export const FileSubjects = {
-  /** May this principal upload, and how large may the file be? Asked before the body is read. */
+  /** An upload reservation (FileUploadReservation): the key and limits. Asked before the body is read. */
   preflight: 'svc.file.files.preflight',
-  /** Moves a staged upload into place and records it. */
+  /** Records the file written to a reservation (idempotent per reservation). */
   commit: 'svc.file.files.commit',
   get: 'svc.file.files.get',
   list: 'svc.file.files.list',

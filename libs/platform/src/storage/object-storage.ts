@@ -143,6 +143,18 @@ export class ObjectStorage {
     return Buffer.concat(chunks, length);
   }
 
+  /** `length` bytes at `offset` (a ranged GET); undefined when the object does not exist. */
+  async getRange(key: string, offset: number, length: number): Promise<Buffer | undefined> {
+    if (length <= 0) return Buffer.alloc(0);
+    const object = await this.get(key, `bytes=${offset}-${offset + length - 1}`);
+    if (!object) return undefined;
+    const chunks: Buffer[] = [];
+    await this.call('Reading an object', { key }, async () => {
+      for await (const chunk of object.body) chunks.push(chunk as Buffer);
+    });
+    return Buffer.concat(chunks);
+  }
+
   async copy(fromKey: string, toKey: string): Promise<void> {
     await this.call('Copying an object', { fromKey, toKey }, () =>
       this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: `${this.bucket}/${encodeURI(fromKey)}` })),

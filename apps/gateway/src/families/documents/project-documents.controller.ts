@@ -17,7 +17,9 @@ import {
   Principal,
   ProjectParams,
   UpdateDocumentBody,
-  UploadPreflightReply,
+  UploadReservation,
+  CommitDocumentRequest,
+  CommitDocumentVersionRequest,
   UploadQuery,
   VersionParams,
   VersionView,
@@ -26,13 +28,13 @@ import {
 import { DomainError } from '@quire/errors';
 import { ObjectBody, ObjectStorage, RpcClient, storageCall } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
-import { detectFileTypeOrText } from '../../uploads/file-signatures';
 import { UploadPipeline } from '../../uploads/upload-pipeline';
-import { UploadSpec } from '../../uploads/upload-spec';
 import { contentDisposition, matchesEtag, parseRange } from '../file-upload/byte-ranges';
 
-/** The service copies the staged object within S3 before it answers: allow for large files. */
-const COMMIT_TIMEOUT_MS = 60_000;
+/** The commit heads the object and writes rows; no bytes are copied. */
+const COMMIT_TIMEOUT_MS = 30_000;
+/** Any bytes are a document; the first bytes only name the type when recognisable. */
+const ANY_DOCUMENT = { description: 'a document', signature: () => true };
 /** Types a browser may show in place; anything else is a download. */
 const INLINE_TYPES = /^(image\/(jpeg|png|gif|webp)|application\/pdf|text\/plain)(;|$)/;
 
@@ -67,29 +69,43 @@ export class ProjectDocumentsController {
     summary: 'Upload a document (write role): multipart `file`, optional `name`, `folderId`, `fields` (JSON {fieldIdOrName: value}); ?rejectDuplicate=true → 409 {details: {documentId, name}} when the bytes equal a current version in the project; 201',
     description: `Example answer: ${JSON.stringify(example)}`,
   })
-  async upload(@Param() params: ProjectParams, @Query() query: UploadQuery, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<DocumentView> {
+  upload(@Param() params: ProjectParams, @Query() query: UploadQuery, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<DocumentView> {
     const context = { requestId, principal };
-    const { maxBytes } = await this.rpc.request<UploadPreflightReply>(S.preflightUpload, params, context);
-    const { file, fields } = await this.receive(request, maxBytes, { name: { maxLength: 255 }, folderId: { maxLength: 36 }, fields: { maxLength: 100_000 } });
-    return this.uploads.commit([file], () =>
-      this.rpc.request<DocumentView>(
-        S.commitDocument,
-        { ...params, file, rejectDuplicate: query.rejectDuplicate === 'true', name: fields['name'] || undefined, folderId: fields['folderId'] || undefined, fields: fieldValuesOf(fields['fields']) },
-        { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
-      ),
-    );
+    return this.uploads.upload(request, {
+      reserve: () => this.rpc.request<UploadReservation>(S.reserveUpload, params, context),
+      spec: () => ({ files: { file: ANY_DOCUMENT }, fields: { name: { maxLength: 255 }, folderId: { maxLength: 36 }, fields: { maxLength: 100_000 } } }),
+      commit: ({ reservationId }, { files, fields }) =>
+        this.rpc.request<DocumentView>(
+          S.commitDocument,
+          {
+            ...params,
+            reservationId,
+            files,
+            rejectDuplicate: query.rejectDuplicate === 'true',
+            name: fields['name'] || undefined,
+            folderId: fields['folderId'] || undefined,
+            fields: fieldValuesOf(fields['fields']),
+          } satisfies CommitDocumentRequest,
+          { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
+        ),
+    });
   }
 
   @Post(':documentId/replace')
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: 'Replace a document with a new version (write role): multipart `file`; the version number is max + 1; ?rejectDuplicate=true as on upload; 201' })
-  async replace(@Param() params: DocumentParams, @Query() query: UploadQuery, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<DocumentView> {
+  replace(@Param() params: DocumentParams, @Query() query: UploadQuery, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<DocumentView> {
     const context = { requestId, principal };
-    const { maxBytes } = await this.rpc.request<UploadPreflightReply>(S.preflightUpload, params, context);
-    const { file } = await this.receive(request, maxBytes, {});
-    return this.uploads.commit([file], () =>
-      this.rpc.request<DocumentView>(S.commitVersion, { ...params, file, rejectDuplicate: query.rejectDuplicate === 'true' }, { ...context, timeoutMs: COMMIT_TIMEOUT_MS }),
-    );
+    return this.uploads.upload(request, {
+      reserve: () => this.rpc.request<UploadReservation>(S.reserveUpload, params, context),
+      spec: () => ({ files: { file: ANY_DOCUMENT } }),
+      commit: ({ reservationId }, { files }) =>
+        this.rpc.request<DocumentView>(
+          S.commitVersion,
+          { ...params, reservationId, files, rejectDuplicate: query.rejectDuplicate === 'true' } satisfies CommitDocumentVersionRequest,
+          { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
+        ),
+    });
   }
 
   @Get()
@@ -163,15 +179,6 @@ export class ProjectDocumentsController {
   @ApiOperation({ summary: 'One version\'s bytes, streamed; Range, ETag, Content-Disposition' })
   versionContent(@Param() params: VersionParams, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<void> {
     return this.stream(params, request, reply, principal, requestId);
-  }
-
-  private async receive(request: FastifyRequest, maxBytes: number, fields: Record<string, { maxLength: number }>) {
-    // Any bytes are a document; the first bytes only name the type when recognisable.
-    let detectedType: string | undefined;
-    const spec: UploadSpec = { files: { file: { maxBytes, description: 'a document', signature: (head) => ((detectedType = detectFileTypeOrText(head)), true) } }, fields };
-    const received = await this.uploads.receive(request, spec);
-    const file = { ...received.files[0]!, detectedType: detectedType ?? received.files[0]!.detectedType };
-    return { file, fields: received.fields };
   }
 
   /** Headers only once the object is open, so an error answer never carries a document's headers; HEAD opens nothing. */

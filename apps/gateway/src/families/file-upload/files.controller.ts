@@ -3,22 +3,25 @@ import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import {
   FileDeleteReply,
+  CommitFileRequest,
+  FileCategory,
   FileListReply,
-  FilePreflightReply,
   FileReply,
   FileShareReply,
   FileSubjects,
+  FileUploadReservation,
   Principal,
 } from '@quire/contracts';
 import { RpcClient } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
-import { detectFileTypeOrText } from '../../uploads/file-signatures';
+import { FileSignatures } from '../../uploads/file-signatures';
 import { UploadPipeline } from '../../uploads/upload-pipeline';
 import { UploadSpec } from '../../uploads/upload-spec';
 import { AccountCodeGuard } from './account-code.guard';
 import { FileIdParams, ListFilesQuery, RenameFileBody, ShareFileBody } from './file-upload.dto';
 import { toWireFile, WireFile } from './file-links';
 
+/** Reading a ZIP directory by ranged GETs and recording the row; no bytes are copied. */
 const COMMIT_TIMEOUT_MS = 30_000;
 
 /** Multipart text fields of an upload besides the file. */
@@ -27,6 +30,28 @@ const UPLOAD_FIELDS = {
   'meta.target.id': { maxLength: 64 },
   'meta.target.type': { maxLength: 20 },
 };
+
+/**
+ * The upload's one file: any type the first bytes tell (the service checks it against the
+ * extension and its list), limited by the category's limit when `meta.category` came first and by
+ * the largest category limit (the reservation's) otherwise.
+ */
+function uploadSpecFor(reservation: FileUploadReservation): UploadSpec {
+  const byCategory: Record<string, number> = reservation.maxBytesByCategory;
+  return {
+    files: {
+      file: {
+        description: 'an image, PDF, Word / Excel document or text file',
+        signature: FileSignatures.knownOrText,
+        maxBytesFor: (fields) => {
+          const category = fields['meta.category'];
+          return category !== undefined && Object.hasOwn(byCategory, category) ? byCategory[category] : undefined;
+        },
+      },
+    },
+    fields: UPLOAD_FIELDS,
+  };
+}
 
 /** The file-upload family (`/api_v3/files`): `{data}` envelopes, errors `{error: {code, message}}`. */
 @ApiTags('file-upload')
@@ -44,34 +69,22 @@ export class FilesController {
   @ApiOperation({ summary: 'Upload a file (multipart: file, meta.category, meta.target.id, meta.target.type)' })
   async upload(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ data: WireFile }> {
     const context = { requestId, principal };
-    const { maxBytes } = await this.rpc.request<FilePreflightReply>(FileSubjects.preflight, {}, context);
-    // The type comes from the bytes; the service checks it against the extension and its list.
-    let detectedType: string | undefined;
-    const spec: UploadSpec = {
-      files: {
-        file: {
-          maxBytes,
-          description: 'an image, PDF, Word / Excel document or text file',
-          signature: (head) => (detectedType = detectFileTypeOrText(head)) !== undefined,
-        },
-      },
-      fields: UPLOAD_FIELDS,
-    };
-    const { files, fields } = await this.uploads.receive(request, spec);
-    const staged = files[0]!;
-    const reply = await this.uploads.commit(files, () =>
-      this.rpc.request<FileReply>(
-        FileSubjects.commit,
-        {
-          file: { key: staged.key, size: staged.size, sha256: staged.sha256, fileName: staged.fileName, detectedType },
-          category: fields['meta.category'],
-          targetId: fields['meta.target.id'],
-          targetType: fields['meta.target.type'],
-        },
-        // The service copies the object within S3 before it answers: allow for large files.
-        { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
-      ),
-    );
+    const reply = await this.uploads.upload(request, {
+      reserve: () => this.rpc.request<FileUploadReservation>(FileSubjects.preflight, {}, context),
+      spec: uploadSpecFor,
+      commit: ({ reservationId }, { files, fields }) =>
+        this.rpc.request<FileReply>(
+          FileSubjects.commit,
+          {
+            reservationId,
+            files,
+            category: fields['meta.category'] as FileCategory,
+            targetId: fields['meta.target.id'],
+            targetType: fields['meta.target.type'] as CommitFileRequest['targetType'],
+          } satisfies CommitFileRequest,
+          { ...context, timeoutMs: COMMIT_TIMEOUT_MS },
+        ),
+    });
     return { data: toWireFile(reply, request) };
   }
 

@@ -10,7 +10,7 @@ import {
   EditSessionSubjects,
   KeepAliveReply,
   Principal,
-  WordEditFileLimits,
+  UploadReservation,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { RpcClient } from '@quire/platform';
@@ -24,21 +24,22 @@ import { ApiWordEditErrors } from './word-edit.errors';
 
 export const EXTERNAL_EDIT_HEADER = 'x-is-external-edit-request';
 
-/** Both files, every time: a save is the .docx and its PDF together, or nothing. */
+/** Both files, every time: a save is the .docx and its PDF together, or nothing. Limits: the reservation's. */
 export const agentUploadSpec: UploadSpec = {
   files: {
-    [AgentUploadFields.word]: { maxBytes: WordEditFileLimits.maxDocxBytes, signature: FileSignatures.ooxml, description: 'a Word document (.docx)' },
-    [AgentUploadFields.pdf]: { maxBytes: WordEditFileLimits.maxPdfBytes, signature: FileSignatures.pdf, description: 'a PDF document' },
+    [AgentUploadFields.word]: { signature: FileSignatures.ooxml, description: 'a Word document (.docx)' },
+    [AgentUploadFields.pdf]: { signature: FileSignatures.pdf, description: 'a PDF document' },
   },
 };
 
-/** Moving 150 MB between keys and reading a .docx directory can outlast the default RPC timeout. */
-const COMMIT_TIMEOUT_MS = 60_000;
+/** Reading a .docx directory by ranged GETs and recording the version; no bytes are copied. */
+const COMMIT_TIMEOUT_MS = 30_000;
 
 /**
  * `POST /agent/{edit_id}`: the Word agent's save. Checked before any byte is stored (session
- * token, header, preflight), streamed to staging, then committed by the edit-session service,
- * which checks the .docx directory and the PDF header and records the version.
+ * token, header, reservation), streamed to the version's final keys, then committed by the
+ * edit-session service, which checks the .docx directory and the PDF header and records the
+ * version (once per reservation).
  */
 @ApiTags('word-edit')
 @ApiBearerAuth()
@@ -77,12 +78,15 @@ export class AgentUploadController {
   ): Promise<CommitVersionReply> {
     assertAgentRequest(externalEdit, principal);
     const context = { requestId, principal };
-    await this.rpc.request(EditSessionSubjects.preflightUpload, params, context);
-    const received = await this.uploads.receive(request, agentUploadSpec);
-    const commit: CommitVersionRequest = { edit_id: params.edit_id, files: received.files };
-    return this.uploads.commit(received.files, () =>
-      this.rpc.request<CommitVersionReply>(EditSessionSubjects.commitVersion, commit, { ...context, timeoutMs: COMMIT_TIMEOUT_MS }),
-    );
+    return this.uploads.upload(request, {
+      reserve: () => this.rpc.request<UploadReservation>(EditSessionSubjects.preflightUpload, params, context),
+      spec: () => agentUploadSpec,
+      commit: ({ reservationId }, { files }) =>
+        this.rpc.request<CommitVersionReply>(EditSessionSubjects.commitVersion, { edit_id: params.edit_id, reservationId, files } satisfies CommitVersionRequest, {
+          ...context,
+          timeoutMs: COMMIT_TIMEOUT_MS,
+        }),
+    });
   }
 
   /** The agent's keepalive: renews the session's lease (EDIT_SESSION_LEASE_SECONDS). */

@@ -1,8 +1,14 @@
 import { buildDocx, buildZip } from '@quire/testing';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { inspectDocx } from './docx-inspector';
+import { inspectOoxml, isPdfHead, OoxmlCheck } from './ooxml-inspector';
 
-const limits = { maxEntries: 100, maxUncompressedBytes: 10 * 1024 * 1024 };
+const limits: OoxmlCheck = {
+  kind: 'docx',
+  field: 'word_file',
+  invalidMessage: 'word_file must be a Word document (.docx)',
+  maxEntries: 100,
+  maxUncompressedBytes: 10 * 1024 * 1024,
+};
 
 /** Reads ranges of an in-memory file and counts the bytes read. */
 function reader(file: Buffer): { read: (offset: number, length: number) => Promise<Buffer>; bytesRead: () => number } {
@@ -17,16 +23,16 @@ function reader(file: Buffer): { read: (offset: number, length: number) => Promi
 }
 
 async function failure(file: Buffer): Promise<DomainError> {
-  const error = await inspectDocx(file.length, reader(file).read, limits).catch((caught: unknown) => caught);
+  const error = await inspectOoxml(file.length, reader(file).read, limits).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(DomainError);
   return error as DomainError;
 }
 
-describe('inspectDocx', () => {
+describe('inspectOoxml', () => {
   it('accepts a minimal docx, reading only the tail and the central directory', async () => {
     const file = buildDocx('hello', { paddingBytes: 200_000 });
     const r = reader(file);
-    await expect(inspectDocx(file.length, r.read, limits)).resolves.toMatchObject({ entries: 4 });
+    await expect(inspectOoxml(file.length, r.read, limits)).resolves.toMatchObject({ entries: 4 });
     expect(r.bytesRead()).toBeLessThan(70_000);
   });
 
@@ -52,5 +58,16 @@ describe('inspectDocx', () => {
     const docx = buildDocx();
     expect((await failure(docx.subarray(0, docx.length - 30))).code).toBe(ErrorCode.InvalidFileType);
     expect((await failure(Buffer.alloc(5))).code).toBe(ErrorCode.InvalidFileType);
+  });
+
+  it('an .xlsx needs xl/workbook.xml: a .docx is not one', async () => {
+    const error = await inspectOoxml(buildDocx().length, reader(buildDocx()).read, { ...limits, kind: 'xlsx', extra: { ext: 'xlsx' } }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCode.InvalidFileType, details: { reason: 'missing xl/workbook.xml', ext: 'xlsx' } });
+  });
+
+  it('isPdfHead: the one PDF signature', () => {
+    expect(isPdfHead(Buffer.from('%PDF-1.7'))).toBe(true);
+    expect(isPdfHead(Buffer.from('%PDF'))).toBe(false);
+    expect(isPdfHead(Buffer.from('PK\x03\x04'))).toBe(false);
   });
 });
