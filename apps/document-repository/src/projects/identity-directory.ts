@@ -22,7 +22,11 @@ export class IdentityDirectory extends TeamDirectory {
   async teamsOf(principal: Principal, teamIds: string[]): Promise<string[]> {
     const answers = await Promise.all(
       teamIds.map(async (teamId) => {
-        const members = await this.teamMembers(principal, teamId);
+        // A caller identity will not show the directory to counts as in no team (less access, never more).
+        const members = await this.teamMembers(principal, teamId).catch((error: unknown) => {
+          if (error instanceof DomainError && error.code === ErrorCode.Forbidden) return undefined;
+          throw error;
+        });
         return members?.some((user) => user.id === principal.userId) ? teamId : undefined;
       }),
     );
