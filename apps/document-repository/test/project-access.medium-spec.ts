@@ -8,6 +8,8 @@ import { Project } from '../src/projects/project.entities';
 import { ProjectAccess, TeamDirectory } from '../src/projects/project-access';
 import { ProjectsRepository } from '../src/projects/projects.repository';
 import { CreateProjectUseCase } from '../src/projects/create-project.use-case';
+import { FieldsRepository } from '../src/fields/fields.repository';
+import { FoldersRepository } from '../src/folders/folders.repository';
 
 /** Teams as identity would answer: a fixed membership map. */
 class FakeTeams extends TeamDirectory {
@@ -28,7 +30,7 @@ describe('ProjectAccess (medium)', () => {
     context = await createMediumContext({
       database: { schema: ServiceSchemas['document-repository'], entities: [Project], migrations },
       env: new ServiceEnv(),
-      providers: [ProjectsRepository, ProjectAccess, CreateProjectUseCase, { provide: TeamDirectory, useValue: teams }],
+      providers: [ProjectsRepository, FoldersRepository, FieldsRepository, ProjectAccess, CreateProjectUseCase, { provide: TeamDirectory, useValue: teams }],
     });
   });
   afterAll(() => context?.close());
@@ -75,7 +77,7 @@ describe('ProjectAccess (medium)', () => {
 
   it('creates nothing when the template is not of the account', async () => {
     const before = Number((await context.dataSource.query(`SELECT count(*) AS n FROM docrepo.projects`))[0].n);
-    await expect(context.get(CreateProjectUseCase).execute({ principal: as(A), name: 'X', templateId: randomUUID() })).rejects.toMatchObject({ code: '23503' });
+    await expect(context.get(CreateProjectUseCase).execute({ principal: as(A), name: 'X', templateId: randomUUID() })).rejects.toMatchObject({ code: ErrorCode.NotFound });
     expect(Number((await context.dataSource.query(`SELECT count(*) AS n FROM docrepo.projects`))[0].n)).toBe(before);
   });
 });

@@ -16,6 +16,8 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     bodyLimit: env.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
+    // `projects/projectId/` and `projects/projectId` are one route (documents spec writes both).
+    routerOptions: { ignoreTrailingSlash: true },
   });
   const fastify = adapter.getInstance();
   const security = gatewaySecurityHeaders();

@@ -11,3 +11,4 @@ export * from './file';
 export * from './uploads/received-file.dto';
 export * from './uploads/upload-reservation.dto';
 export * from './viewing';
+export * from './document-repository';

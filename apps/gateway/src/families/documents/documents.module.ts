@@ -1,12 +1,16 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
+import { UploadsModule } from '../../uploads/uploads.module';
+import { EmptyBodyAsNoBody } from './docrepo-body';
+import { ProjectDocumentsController } from './project-documents.controller';
+import { ProjectsController } from './projects.controller';
 import { TokensController } from './tokens.controller';
 import { UserDirectoryController } from './user-directory.controller';
 
 /** The documents family's routes (mount: see Mounts['documents']). */
 @Module({
-  imports: [IdentityResolutionModule],
-  controllers: [TokensController, UserDirectoryController],
-  providers: [],
+  imports: [IdentityResolutionModule, UploadsModule],
+  controllers: [TokensController, UserDirectoryController, ProjectsController, ProjectDocumentsController],
+  providers: [EmptyBodyAsNoBody],
 })
 export class DocumentsModule {}
