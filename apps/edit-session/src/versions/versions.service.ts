@@ -110,7 +110,7 @@ export class VersionsService {
         });
         assertAgentMaySave(principal, editId, locked);
         // A save of the same pair may have committed while this one was copying.
-        const latest = await this.reports.latestVersion(principal.accountId, locked.labReportId, manager);
+        const latest = await this.reports.latestVersion(principal, locked.labReportId, manager);
         if (latest && latest.docxSha256 === word.sha256 && latest.pdfSha256 === pdf.sha256) return { version: latest, created: false };
         const version = await manager.save(
           manager.create(ReportVersion, {
@@ -156,7 +156,7 @@ export class VersionsService {
   }
 
   async list(principal: Principal, labReportId: number): Promise<VersionReply[]> {
-    const report = await this.reports.findReport(principal.accountId, labReportId);
+    const report = await this.reports.findReport(principal, labReportId);
     if (!report) throw DomainError.notFound('Lab report', { reason: 'lab report not found' });
     const versions = await this.dataSource.manager.find(ReportVersion, {
       where: { accountId: principal.accountId, labReportId: report.id },
@@ -181,7 +181,7 @@ export class VersionsService {
   }
 
   private async sameAsLatest(accountId: string, labReportId: string, word: StagedUpload, pdf: StagedUpload): Promise<ReportVersion | undefined> {
-    const latest = await this.reports.latestVersion(accountId, labReportId);
+    const latest = await this.reports.latestVersion({ accountId }, labReportId);
     return latest && latest.docxSha256 === word.sha256 && latest.pdfSha256 === pdf.sha256 ? latest : undefined;
   }
 
