@@ -8,6 +8,9 @@ import { StoredFile } from './files/file.entity';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
+import { DeleteFileUseCase } from './files/delete-file.use-case';
+import { RenameFileUseCase } from './files/rename-file.use-case';
+import { ShareFileUseCase } from './files/share-file.use-case';
 import { migrations } from './migrations';
 import { FileView } from './views/file-view.entity';
 import { VariantRenderer } from './views/variant-renderer';
@@ -30,7 +33,7 @@ export class FileModule {
         SystemModule.forService('file'),
       ],
       controllers: [FilesController, ViewsController],
-      providers: [FileSettings, FilesRepository, FilesService, ViewsService, VariantRenderer, outboxProvider(ServiceSchemas['file'], 2000)],
+      providers: [FileSettings, FilesRepository, RenameFileUseCase, DeleteFileUseCase, ShareFileUseCase, FilesService, ViewsService, VariantRenderer, outboxProvider(ServiceSchemas['file'], 2000)],
     };
   }
 }
