@@ -18,7 +18,7 @@ import { isStagingKey, ObjectStorage, Outbox, storageCall } from '@quire/platfor
 import { FileSettings } from '../file.settings';
 import { ViewLinkSigner } from '../views/view-link';
 import { variantPrefix } from '../views/variant-keys';
-import { readerOf, requireManager, resolveTarget } from './file-access';
+import { readerOf, resolveTarget } from './file-access';
 import { toFileReply } from './file-reply';
 import { contentTypeFor, extensionOf } from './file-types';
 import { StoredFile } from './file.entity';
