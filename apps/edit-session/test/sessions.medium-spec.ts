@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { EditSessionEvents, Principal, ServiceSchemas } from '@quire/contracts';
 import { ErrorCode } from '@quire/errors';
-import { createS3Client, Db, ObjectStorage, Outbox } from '@quire/platform';
-import { createMediumContext, MediumContext, TEST_JWT_SECRET, testS3Endpoint } from '@quire/testing';
+import { createS3Client, ObjectStorage } from '@quire/platform';
+import { createMediumContext, MediumContext, mediumOutbox, TEST_JWT_SECRET, testS3Endpoint } from '@quire/testing';
 import { EditSessionEnv } from '../src/edit-session.env';
 import { editSessionEntities } from '../src/edit-session.module';
 import { RoomEvents } from '../src/events/room-events';
@@ -23,13 +22,6 @@ import { TemplatesRepository } from '../src/templates/templates.repository';
 
 const SCHEMA = ServiceSchemas['edit-session'];
 const BUCKET = 'quire-medium-edit-session';
-
-/** Events stay in the outbox table, where the tests read them; publishing is not under test here. */
-class UnpublishedOutbox extends Outbox {
-  override flush(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 describe('edit sessions (medium)', () => {
   let context: MediumContext;
@@ -64,11 +56,7 @@ describe('edit sessions (medium)', () => {
               BUCKET,
             ),
         },
-        {
-          provide: Outbox,
-          inject: [TransactionHost],
-          useFactory: (db: Db) => new UnpublishedOutbox(undefined as never, undefined as never, undefined as never, SCHEMA, 60_000, db),
-        },
+        mediumOutbox(SCHEMA),
         ReportsRepository,
         TemplatesRepository,
         SessionsRepository,

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { FileCategory, FileEvents, Principal, ServiceSchemas } from '@quire/contracts';
 import { ErrorCode } from '@quire/errors';
-import { Db, Outbox, ServiceEnv } from '@quire/platform';
-import { createMediumContext, MediumContext } from '@quire/testing';
+import { ServiceEnv } from '@quire/platform';
+import { createMediumContext, MediumContext, mediumOutbox, outboxPayloads } from '@quire/testing';
 import { readerOf } from '../src/files/file-access';
 import { FileShare } from '../src/files/file-share.entity';
 import { StoredFile } from '../src/files/file.entity';
@@ -25,11 +24,7 @@ describe('file use cases (medium)', () => {
       database: { schema: SCHEMA, entities: [StoredFile, FileShare, FileView], migrations },
       env: new ServiceEnv(),
       providers: [
-        {
-          provide: Outbox,
-          inject: [TransactionHost],
-          useFactory: (db: Db) => new Outbox(undefined as never, undefined as never, undefined as never, SCHEMA, 60_000, db),
-        },
+        mediumOutbox(SCHEMA),
         FilesRepository,
         RenameFileUseCase,
         DeleteFileUseCase,
@@ -71,9 +66,7 @@ describe('file use cases (medium)', () => {
   }
 
   const deletedEvents = async (id: string): Promise<unknown[]> =>
-    (await context.dataSource.query(`SELECT payload FROM "${SCHEMA}"."outbox" WHERE subject = $1 AND payload->>'id' = $2`, [FileEvents.deleted, id])).map(
-      (row: { payload: unknown }) => row.payload,
-    );
+    (await outboxPayloads<{ id: string }>(context.dataSource, SCHEMA, FileEvents.deleted)).filter((event) => event.id === id);
 
   it('renames for the owner or a provider only (a reader gets 403), keeping the type; another account sees 404', async () => {
     const owner = user();

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { IdentityEvents, Principal, ServiceSchemas } from '@quire/contracts';
 import { ErrorCode } from '@quire/errors';
-import { AccountScope, Db, Outbox } from '@quire/platform';
-import { createMediumContext, MediumContext, TEST_JWT_SECRET } from '@quire/testing';
+import { AccountScope } from '@quire/platform';
+import { createMediumContext, MediumContext, mediumOutbox, outboxPayloads, TEST_JWT_SECRET } from '@quire/testing';
 import { AccountsRepository } from '../src/accounts/accounts.repository';
 import { ApiTokensRepository } from '../src/api-tokens/api-tokens.repository';
 import { ApiTokensService } from '../src/api-tokens/api-tokens.service';
@@ -23,13 +22,6 @@ import { UsersRepository } from '../src/users/users.repository';
 
 const SCHEMA = ServiceSchemas['identity'];
 
-/** Events stay in the outbox table, where the tests read them; publishing is not under test here. */
-class UnpublishedOutbox extends Outbox {
-  override flush(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
 describe('identity use cases (medium)', () => {
   let context: MediumContext;
   const env = Object.assign(new IdentityEnv(), { JWT_SECRET: TEST_JWT_SECRET, IDENTITY_LOCKOUT_MAX_FAILURES: 3 });
@@ -41,11 +33,7 @@ describe('identity use cases (medium)', () => {
       envClass: IdentityEnv,
       providers: [
         { provide: IdentityEnv, useValue: env },
-        {
-          provide: Outbox,
-          inject: [TransactionHost],
-          useFactory: (db: Db) => new UnpublishedOutbox(undefined as never, undefined as never, undefined as never, SCHEMA, 60_000, db),
-        },
+        mediumOutbox(SCHEMA),
         AccountsRepository,
         UsersRepository,
         ApiTokensRepository,
@@ -76,10 +64,7 @@ describe('identity use cases (medium)', () => {
   }
 
   const body = (name: string) => ({ email: `${name}@x.test`, loginName: name, firstName: 'F', lastName: 'L' });
-  const events = async (subject: string): Promise<Array<Record<string, string>>> =>
-    (await context.dataSource.query(`SELECT payload FROM "${SCHEMA}"."outbox" WHERE subject = $1 ORDER BY id`, [subject])).map((row: { payload: unknown }) =>
-      typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
-    );
+  const events = (subject: string) => outboxPayloads<Record<string, string>>(context.dataSource, SCHEMA, subject);
 
   it('adds users all or none: a duplicate or an unknown role leaves nobody behind', async () => {
     const { admin } = await account();

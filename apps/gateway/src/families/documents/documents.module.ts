@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
+import { IdentityClient } from '../identity-client';
 import { TokensController } from './tokens.controller';
 import { UserDirectoryController } from './user-directory.controller';
 
@@ -7,6 +8,6 @@ import { UserDirectoryController } from './user-directory.controller';
 @Module({
   imports: [IdentityResolutionModule],
   controllers: [TokensController, UserDirectoryController],
-  providers: [],
+  providers: [IdentityClient],
 })
 export class DocumentsModule {}
