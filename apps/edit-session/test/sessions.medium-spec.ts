@@ -40,7 +40,6 @@ describe('edit sessions (medium)', () => {
       env,
       envClass: EditSessionEnv,
       providers: [
-        { provide: EditSessionEnv, useValue: env },
         {
           provide: ObjectStorage,
           useFactory: () =>

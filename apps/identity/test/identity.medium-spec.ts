@@ -32,7 +32,6 @@ describe('identity use cases (medium)', () => {
       env,
       envClass: IdentityEnv,
       providers: [
-        { provide: IdentityEnv, useValue: env },
         mediumOutbox(SCHEMA),
         AccountsRepository,
         UsersRepository,
