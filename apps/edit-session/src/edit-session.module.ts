@@ -22,6 +22,7 @@ import { TakeOverSessionUseCase } from './sessions/take-over-session.use-case';
 import { ExpireSessionsUseCase } from './sessions/expire-sessions.use-case';
 import { RevokeUserSessionsUseCase } from './sessions/revoke-user-sessions.use-case';
 import { RoomEvents } from './events/room-events';
+import { KeepAliveUseCase } from './sessions/keep-alive.use-case';
 import { TemplatesRepository } from './templates/templates.repository';
 import { StagedFiles } from './storage/staged-files';
 import { ReportTemplate } from './templates/report-template.entity';
@@ -49,6 +50,7 @@ export const editSessionEntities = [LabReport, ReportTemplate, EditSession, Repo
     TakeOverSessionUseCase,
     ExpireSessionsUseCase,
     RevokeUserSessionsUseCase,
+    KeepAliveUseCase,
     SessionTokens,
     StagedFiles,
     outboxProvider(ServiceSchemas['edit-session'], 2000),

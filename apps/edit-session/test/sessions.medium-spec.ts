@@ -16,6 +16,7 @@ import { SessionLeases } from '../src/sessions/session-lease';
 import { SessionTokens } from '../src/sessions/session-tokens';
 import { SessionsRepository } from '../src/sessions/sessions.repository';
 import { SessionsService } from '../src/sessions/sessions.service';
+import { KeepAliveUseCase } from '../src/sessions/keep-alive.use-case';
 import { StartSessionUseCase } from '../src/sessions/start-session.use-case';
 import { TakeOverSessionUseCase } from '../src/sessions/take-over-session.use-case';
 import { TemplatesRepository } from '../src/templates/templates.repository';
@@ -67,6 +68,7 @@ describe('edit sessions (medium)', () => {
         TakeOverSessionUseCase,
         ExpireSessionsUseCase,
         RevokeUserSessionsUseCase,
+        KeepAliveUseCase,
         SessionsService,
         ReportsService,
       ],

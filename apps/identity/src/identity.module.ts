@@ -26,6 +26,8 @@ import { DirectoryRepository } from './directory/directory.repository';
 import { TeamsRepository } from './directory/teams.repository';
 import { LoginSessionsRepository } from './sessions/login-sessions.repository';
 import { SessionRevocations } from './sessions/session-revocations';
+import { LogoutUseCase } from './sessions/logout.use-case';
+import { RevokeApiTokenUseCase } from './api-tokens/revoke-api-token.use-case';
 import { CreateUsersUseCase } from './users/create-users.use-case';
 import { PasswordResetsRepository } from './users/password-resets.repository';
 import { RequestPasswordResetUseCase } from './users/request-password-reset.use-case';
@@ -44,6 +46,8 @@ import { SignUpUseCase } from './users/sign-up.use-case';
     LoginSessionsRepository,
     PasswordResetsRepository,
     SessionRevocations,
+    LogoutUseCase,
+    RevokeApiTokenUseCase,
     CreateUsersUseCase,
     SetUserStatusUseCase,
     SignUpUseCase,

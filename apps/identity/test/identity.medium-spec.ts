@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hashSecret } from '@quire/auth';
 import { IdentityEvents, Principal, ServiceSchemas } from '@quire/contracts';
 import { ErrorCode } from '@quire/errors';
 import { AccountScope } from '@quire/platform';
@@ -6,6 +7,7 @@ import { createMediumContext, MediumContext, mediumOutbox, outboxPayloads, TEST_
 import { AccountsRepository } from '../src/accounts/accounts.repository';
 import { ApiTokensRepository } from '../src/api-tokens/api-tokens.repository';
 import { ApiTokensService } from '../src/api-tokens/api-tokens.service';
+import { RevokeApiTokenUseCase } from '../src/api-tokens/revoke-api-token.use-case';
 import { DirectoryRepository } from '../src/directory/directory.repository';
 import { TeamsRepository } from '../src/directory/teams.repository';
 import { identityEntities } from '../src/entities';
@@ -45,6 +47,7 @@ describe('identity use cases (medium)', () => {
         CreateUsersUseCase,
         SetUserStatusUseCase,
         ResetPasswordUseCase,
+        RevokeApiTokenUseCase,
         ApiTokensService,
       ],
     });
@@ -110,7 +113,6 @@ describe('identity use cases (medium)', () => {
     const reset = context.get(ResetPasswordUseCase);
     const request = { loginName: 'fay', resetPasswordToken: 'token', password: 'irrelevant here' };
     // The use case compares sha256 of the presented token with the stored hash.
-    const { hashSecret } = await import('@quire/auth');
     await context.dataSource.query(`UPDATE "${SCHEMA}"."password_reset_tokens" SET token_hash = $1 WHERE user_id = $2`, [hashSecret('token'), userId]);
     await expect(reset.execute({ scope: (await account()).scope, request, passwordHash: 'h2' })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
     await reset.execute({ scope, request, passwordHash: 'h2' });

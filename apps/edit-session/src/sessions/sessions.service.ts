@@ -8,15 +8,15 @@ import {
   StartSessionRequest,
 } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { ObjectStorage, Outbox, Transactional } from '@quire/platform';
+import { ObjectStorage, Outbox } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
 import { ReportsRepository } from '../reports/reports.repository';
 import { s3Uri } from '../storage/storage-keys';
 import { TemplatesRepository } from '../templates/templates.repository';
 import { EditSession } from './edit-session.entity';
 import { EndSessionUseCase } from './end-session.use-case';
-import { SessionLeases } from './session-lease';
-import { assertAgentMaySave, SessionTokens } from './session-tokens';
+import { KeepAliveUseCase } from './keep-alive.use-case';
+import { SessionTokens } from './session-tokens';
 import { SessionsRepository } from './sessions.repository';
 import { StartSessionUseCase } from './start-session.use-case';
 import { TakeOverSessionUseCase } from './take-over-session.use-case';
@@ -34,7 +34,7 @@ export class SessionsService {
     private readonly startSession: StartSessionUseCase,
     private readonly endSession: EndSessionUseCase,
     private readonly takeOverSession: TakeOverSessionUseCase,
-    private readonly leases: SessionLeases,
+    private readonly keepAliveUseCase: KeepAliveUseCase,
     private readonly tokens: SessionTokens,
     private readonly storage: ObjectStorage,
     private readonly outbox: Outbox,
@@ -78,16 +78,8 @@ export class SessionsService {
     return this.launchReply(session, template?.docxKey);
   }
 
-  /**
-   * The agent's keepalive: renews the lease of its session (never past `max_expires_at`). Only the
-   * session's current token may, while the session is active and its lease has not run out.
-   */
-  @Transactional()
-  async keepAlive(principal: Principal, editId: number): Promise<KeepAliveReply> {
-    const session = (await this.sessions.find(principal, editId, true)) ?? null;
-    assertAgentMaySave(principal, String(editId), session);
-    const renewed = await this.sessions.renewLease(principal, session.id, this.leases.renewalSeconds);
-    return { edit_id: editId, expires_at: renewed.getTime() };
+  keepAlive(principal: Principal, editId: number): Promise<KeepAliveReply> {
+    return this.keepAliveUseCase.execute({ principal, editId });
   }
 
   private async launchReply(session: EditSession, templateKey: string | undefined): Promise<StartedSessionReply> {

@@ -4,17 +4,16 @@ import {
   ApiTokenView,
   CreateApiTokenBody,
   CreatedApiToken,
-  IdentityEvents,
   Principal,
   ResolveApiTokenRequest,
-  TokenRevokedEvent,
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { Outbox, Transactional } from '@quire/platform';
+import { Outbox } from '@quire/platform';
 import { IdentityEnv } from '../identity.env';
 import { principalOf, UsersRepository } from '../users/users.repository';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
+import { RevokeApiTokenUseCase } from './revoke-api-token.use-case';
 
 /** last_used_at is written at most this often per token (the gateway caches resolutions anyway). */
 const LAST_USED_RESOLUTION_SECONDS = 60;
@@ -23,6 +22,7 @@ const LAST_USED_RESOLUTION_SECONDS = 60;
 export class ApiTokensService {
   constructor(
     private readonly tokens: ApiTokensRepository,
+    private readonly revokeApiToken: RevokeApiTokenUseCase,
     private readonly users: UsersRepository,
     private readonly outbox: Outbox,
     private readonly env: IdentityEnv,
@@ -69,18 +69,9 @@ export class ApiTokensService {
 
   /** Deletes (revokes) a token; unusable on every gateway once the event arrives. */
   async revoke(principal: Principal, id: string): Promise<{ id: string; deleted: true }> {
-    await this.revokeAndAnnounce(principal, id);
+    await this.revokeApiToken.execute({ principal, id });
     await this.outbox.flush();
     return { id, deleted: true };
-  }
-
-  /** Admins revoke any token of the account, others their own; the event in the same transaction. */
-  @Transactional()
-  private async revokeAndAnnounce(principal: Principal, id: string): Promise<void> {
-    const ownerId = await this.tokens.revoke(principal, id, isAdmin(principal) ? undefined : principal.userId);
-    if (!ownerId) throw DomainError.notFound('Token');
-    const event: TokenRevokedEvent = { accountId: principal.accountId, userId: ownerId, tokenId: id };
-    await this.outbox.record(IdentityEvents.tokenRevoked, event);
   }
 
   private rateLimitOf(token: ApiToken): number {

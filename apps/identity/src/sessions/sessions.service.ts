@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { loginSessionScope, scopeValue } from '@quire/auth';
+import { loginSessionScope } from '@quire/auth';
 import { Principal, ResolveSessionRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { Outbox, Transactional } from '@quire/platform';
+import { Outbox } from '@quire/platform';
 import { principalOf, UsersRepository } from '../users/users.repository';
 import { LoginSessionsRepository } from './login-sessions.repository';
-import { SessionRevocations } from './session-revocations';
+import { LogoutUseCase } from './logout.use-case';
 
 @Injectable()
 export class SessionsService {
   constructor(
     private readonly sessions: LoginSessionsRepository,
-    private readonly revocations: SessionRevocations,
+    private readonly logoutUseCase: LogoutUseCase,
     private readonly users: UsersRepository,
     private readonly outbox: Outbox,
   ) {}
@@ -26,15 +26,8 @@ export class SessionsService {
 
   /** Logout: the caller's own login session ends at once (every gateway drops it). */
   async logout(principal: Principal): Promise<{ status: 'success' }> {
-    const sessionId = scopeValue(principal.scopes, 'login_session');
-    if (!sessionId) throw DomainError.validation('Only a login token can be logged out; delete an API token instead');
-    await this.revoke(principal, sessionId);
+    await this.logoutUseCase.execute({ principal });
     await this.outbox.flush();
     return { status: 'success' };
-  }
-
-  @Transactional()
-  private async revoke(principal: Principal, sessionId: string): Promise<void> {
-    await this.revocations.revoke(principal, principal.userId, sessionId);
   }
 }
