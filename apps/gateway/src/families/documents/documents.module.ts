@@ -4,6 +4,7 @@ import { UploadsModule } from '../../uploads/uploads.module';
 import { EmptyBodyAsNoBody } from './docrepo-body';
 import { ProjectDocumentsController } from './project-documents.controller';
 import { ProjectsController } from './projects.controller';
+import { IdentityClient } from '../identity-client';
 import { TokensController } from './tokens.controller';
 import { UserDirectoryController } from './user-directory.controller';
 
@@ -11,6 +12,6 @@ import { UserDirectoryController } from './user-directory.controller';
 @Module({
   imports: [IdentityResolutionModule, UploadsModule],
   controllers: [TokensController, UserDirectoryController, ProjectsController, ProjectDocumentsController],
-  providers: [EmptyBodyAsNoBody],
+  providers: [EmptyBodyAsNoBody, IdentityClient],
 })
 export class DocumentsModule {}
