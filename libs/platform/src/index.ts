@@ -32,6 +32,7 @@ export * from './http/public.decorator';
 export * from './bootstrap/service-platform.module';
 export * from './bootstrap/bootstrap';
 export * from './system/system.module';
+export * from './system/interval-sweep';
 export * from './net/address-ranges';
 export * from './net/outbound-url-refused';
 export * from './net/outbound-url-policy';
