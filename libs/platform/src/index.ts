@@ -22,6 +22,7 @@ export * from './storage/staging';
 export * from './uploads/upload-reservation.entity';
 export * from './uploads/upload-reservations';
 export * from './uploads/upload-reservation.sweeper';
+export * from './uploads/upload-reservation.env';
 export * from './uploads/received-objects';
 export * from './uploads/ooxml-inspector';
 export * from './health/health.module';
