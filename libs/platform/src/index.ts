@@ -7,6 +7,7 @@ export * from './nats/rpc-context';
 export * from './nats/rpc-exception.filter';
 export * from './nats/rpc-validation.pipe';
 export * from './nats/draining-nats-server';
+export * from './nats/viewing-source.module';
 export * from './database/database.module';
 export * from './database/outbox.migration';
 export * from './database/upload-reservations.migration';
