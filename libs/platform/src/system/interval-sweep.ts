@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 
 export interface IntervalSweepOptions {
   /** How often a round starts. */
@@ -46,5 +46,20 @@ export class IntervalSweep {
       .then((count) => count && this.logger.log({ [countKey]: count }, doneMessage))
       .catch((error: unknown) => this.logger.warn({ err: error }, failedMessage))
       .finally(() => (this.running = undefined));
+  }
+}
+
+/**
+ * An IntervalSweep that a Nest provider extends to run it from bootstrap to shutdown (its first
+ * round one interval after `app.init()`, i.e. after bootstrapService's migrations in practice).
+ * A sweep that must wait for `afterMigrations` uses IntervalSweep and calls `start()` there.
+ */
+export abstract class LifecycleIntervalSweep extends IntervalSweep implements OnApplicationBootstrap, OnApplicationShutdown {
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
   }
 }
