@@ -14,6 +14,16 @@ import { SessionTokens } from './sessions/session-tokens';
 import { IdentityEventsController } from './sessions/identity-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionLeases } from './sessions/session-lease';
+import { StartSessionUseCase } from './sessions/start-session.use-case';
+import { EndSessionUseCase } from './sessions/end-session.use-case';
+import { TakeOverSessionUseCase } from './sessions/take-over-session.use-case';
+import { ExpireSessionsUseCase } from './sessions/expire-sessions.use-case';
+import { RevokeUserSessionsUseCase } from './sessions/revoke-user-sessions.use-case';
+import { RoomEvents } from './events/room-events';
+import { KeepAliveUseCase } from './sessions/keep-alive.use-case';
+import { TemplatesRepository } from './templates/templates.repository';
 import { StagedFiles } from './storage/staged-files';
 import { ReportTemplate } from './templates/report-template.entity';
 import { TemplatesService } from './templates/templates.service';
@@ -35,6 +45,16 @@ export const editSessionEntities = [LabReport, ReportTemplate, EditSession, Repo
     ReportsService,
     TemplatesService,
     ReportsRepository,
+    TemplatesRepository,
+    SessionsRepository,
+    SessionLeases,
+    RoomEvents,
+    StartSessionUseCase,
+    EndSessionUseCase,
+    TakeOverSessionUseCase,
+    ExpireSessionsUseCase,
+    RevokeUserSessionsUseCase,
+    KeepAliveUseCase,
     SessionTokens,
     StagedFiles,
     outboxProvider(ServiceSchemas['edit-session'], 2000),

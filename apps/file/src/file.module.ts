@@ -10,6 +10,9 @@ import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
 import { CommitFileUseCase } from './files/commit-file.use-case';
 import { ReserveFileUploadUseCase } from './files/reserve-file-upload.use-case';
+import { DeleteFileUseCase } from './files/delete-file.use-case';
+import { RenameFileUseCase } from './files/rename-file.use-case';
+import { ShareFileUseCase } from './files/share-file.use-case';
 import { migrations } from './migrations';
 import { FileView } from './views/file-view.entity';
 import { VariantRenderer } from './views/variant-renderer';
@@ -38,6 +41,9 @@ export class FileModule {
         FileSettings,
         FilesRepository,
         FilesService,
+        RenameFileUseCase,
+        DeleteFileUseCase,
+        ShareFileUseCase,
         ReserveFileUploadUseCase,
         CommitFileUseCase,
         ViewsService,

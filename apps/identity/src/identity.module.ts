@@ -21,12 +21,38 @@ import { SelfServiceService } from './users/self-service.service';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
+import { ApiTokensRepository } from './api-tokens/api-tokens.repository';
+import { DirectoryRepository } from './directory/directory.repository';
+import { TeamsRepository } from './directory/teams.repository';
+import { LoginSessionsRepository } from './sessions/login-sessions.repository';
+import { SessionRevocations } from './sessions/session-revocations';
+import { LogoutUseCase } from './sessions/logout.use-case';
+import { RevokeApiTokenUseCase } from './api-tokens/revoke-api-token.use-case';
+import { CreateUsersUseCase } from './users/create-users.use-case';
+import { PasswordResetsRepository } from './users/password-resets.repository';
+import { RequestPasswordResetUseCase } from './users/request-password-reset.use-case';
+import { ResetPasswordUseCase } from './users/reset-password.use-case';
+import { SetUserStatusUseCase } from './users/set-user-status.use-case';
+import { SignUpUseCase } from './users/sign-up.use-case';
 
 @Module({
   controllers: [RoomsController, SessionsController, ApiTokensController, UsersController, DirectoryController],
   providers: [
     AccountsRepository,
     UsersRepository,
+    ApiTokensRepository,
+    DirectoryRepository,
+    TeamsRepository,
+    LoginSessionsRepository,
+    PasswordResetsRepository,
+    SessionRevocations,
+    LogoutUseCase,
+    RevokeApiTokenUseCase,
+    CreateUsersUseCase,
+    SetUserStatusUseCase,
+    SignUpUseCase,
+    RequestPasswordResetUseCase,
+    ResetPasswordUseCase,
     outboxProvider(ServiceSchemas['identity'], 5000),
     DevMailSink,
     BootstrapAccount,

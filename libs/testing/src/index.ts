@@ -6,3 +6,4 @@ export * from './identities';
 export * from './docx';
 export * from './ws-client';
 export * from './medium';
+export * from './medium-outbox';

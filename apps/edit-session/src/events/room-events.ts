@@ -1,25 +1,41 @@
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { externalEditRoom, RoomEvent } from '@quire/contracts';
-import { insertOutboxEvent, modifiedRows } from '@quire/platform';
+import { AccountScope, insertOutboxEvent, modifiedRows, Outbox } from '@quire/platform';
+import { ReportsRepository } from '../reports/reports.repository';
+
+function roomEvent(labReportId: string, subject: string, data: object, sequence: number): RoomEvent {
+  return { room: externalEditRoom(labReportId), event: subject.slice(subject.lastIndexOf('.') + 1), data, sequence };
+}
 
 /**
- * Writes a room event to the outbox inside the caller's transaction; `Outbox.flush` publishes it after
- * commit. The report's counter gives each event of a room its `sequence`, and its row lock orders
- * concurrent writers of one report the way they commit.
+ * Events of a report's room (`external_edit_<id>`), written to the outbox in the caller's
+ * transaction; `Outbox.flush` publishes them after commit. The report's counter gives each event
+ * of a room its `sequence`.
  */
-export async function enqueueRoomEvent(
-  manager: EntityManager,
-  labReportId: string,
-  subject: string,
-  data: object,
-): Promise<void> {
+@Injectable()
+export class RoomEvents {
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async record(scope: AccountScope, labReportId: string, subject: string, data: object): Promise<void> {
+    const sequence = await this.reports.nextEventSequence(scope, labReportId);
+    await this.outbox.record(subject, roomEvent(labReportId, subject, data, sequence));
+  }
+}
+
+/**
+ * The same for a caller still in a DataSource transaction of its own (the version upload path,
+ * until it moves to `RoomEvents`).
+ */
+export async function enqueueRoomEvent(manager: EntityManager, labReportId: string, subject: string, data: object): Promise<void> {
   const [row] = await modifiedRows<{ event_sequence: string }>(
     manager,
     `UPDATE "edit_session"."lab_reports" SET "event_sequence" = "event_sequence" + 1, "updated_at" = now()
        WHERE "id" = $1 RETURNING "event_sequence"`,
     [labReportId],
   );
-  const event = subject.slice(subject.lastIndexOf('.') + 1);
-  const payload: RoomEvent = { room: externalEditRoom(labReportId), event, data, sequence: Number(row?.event_sequence ?? 0) };
-  await insertOutboxEvent(manager, 'edit_session', subject, payload);
+  await insertOutboxEvent(manager, 'edit_session', subject, roomEvent(labReportId, subject, data, Number(row?.event_sequence ?? 0)));
 }

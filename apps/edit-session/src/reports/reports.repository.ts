@@ -1,40 +1,79 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { ReportTemplate } from '../templates/report-template.entity';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { EntityManager, LessThan } from 'typeorm';
+import { AccountScope, AccountScopedRepository, Db } from '@quire/platform';
 import { ReportVersion } from '../versions/report-version.entity';
 import { LabReport } from './lab-report.entity';
 
-/** Reads shared by sessions and versions; every query takes the account id. */
+/** Lab reports (and the reads of their versions that sessions and rooms need); every method takes the account. */
 @Injectable()
-export class ReportsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private manager(manager?: EntityManager): EntityManager {
-    return manager ?? this.dataSource.manager;
+export class ReportsRepository extends AccountScopedRepository<LabReport> {
+  constructor(db: TransactionHost) {
+    super(db as Db, LabReport);
   }
 
-  findReport(accountId: string, id: number | string, manager?: EntityManager): Promise<LabReport | null> {
-    return this.manager(manager).findOne(LabReport, { where: { accountId, id: String(id) } });
+  async findReport(scope: AccountScope, id: number | string): Promise<LabReport | null> {
+    return (await this.findOne(scope, { id: String(id) })) ?? null;
   }
 
-  findTemplate(accountId: string, id: number | string, manager?: EntityManager): Promise<ReportTemplate | null> {
-    return this.manager(manager).findOne(ReportTemplate, { where: { accountId, id: String(id) } });
+  async create(scope: AccountScope, report: { title: string; createdBy: string }): Promise<LabReport> {
+    const created = await this.rows().save(this.rows().create({ accountId: scope.accountId, ...report }));
+    return (await this.findOne(scope, { id: created.id }))!;
   }
 
-  latestVersion(accountId: string, labReportId: string, manager?: EntityManager): Promise<ReportVersion | null> {
-    return this.manager(manager).findOne(ReportVersion, { where: { accountId, labReportId }, order: { versionNumber: 'DESC' } });
+  /** A page of the account's reports, newest first. */
+  list(scope: AccountScope, page: { beforeId?: number; limit?: number }): Promise<LabReport[]> {
+    return this.rows().find({
+      where: this.scoped(scope, page.beforeId ? { id: LessThan(String(page.beforeId)) } : {}),
+      order: { id: 'DESC' },
+      take: page.limit ?? 50,
+    });
+  }
+
+  /** The newest version's id of each report in `labReportIds` that has one. */
+  async latestVersionIds(scope: AccountScope, labReportIds: string[]): Promise<Map<string, string>> {
+    if (!labReportIds.length) return new Map();
+    const rows = await this.sql<{ lab_report_id: string; id: string }>(
+      scope,
+      `SELECT DISTINCT ON ("lab_report_id") "lab_report_id", "id" FROM "edit_session"."report_versions"
+        WHERE "account_id" = $1 AND "lab_report_id" = ANY($2::bigint[]) ORDER BY "lab_report_id", "version_number" DESC`,
+      [labReportIds],
+    );
+    return new Map(rows.map((row) => [String(row.lab_report_id), String(row.id)]));
+  }
+
+  /** The report's newest version; `manager` for a caller still in a DataSource transaction of its own. */
+  async latestVersion(scope: AccountScope, labReportId: string, manager?: EntityManager): Promise<ReportVersion | null> {
+    return (manager ?? this.db.tx).findOne(ReportVersion, {
+      where: { accountId: scope.accountId, labReportId },
+      order: { versionNumber: 'DESC' },
+    });
   }
 
   /** Is `key` a .docx this account owns (a template's or a version's)? */
-  async ownsDocx(accountId: string, key: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+  async ownsDocx(scope: AccountScope, key: string): Promise<boolean> {
+    const rows = await this.sql(
+      scope,
       `SELECT 1 FROM "edit_session"."report_templates" WHERE "account_id" = $1 AND "docx_key" = $2
        UNION ALL
        SELECT 1 FROM "edit_session"."report_versions" WHERE "account_id" = $1 AND "docx_key" = $2
        LIMIT 1`,
-      [accountId, key],
+      [key],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * The next `sequence` of the report's room. Its row lock orders concurrent writers of one
+   * report the way they commit (call it inside the transaction that records the event).
+   */
+  async nextEventSequence(scope: AccountScope, labReportId: string): Promise<number> {
+    const [row] = await this.modify<{ event_sequence: string }>(
+      scope,
+      `UPDATE "edit_session"."lab_reports" SET "event_sequence" = "event_sequence" + 1, "updated_at" = now()
+         WHERE "account_id" = $1 AND "id" = $2 RETURNING "event_sequence"`,
+      [labReportId],
+    );
+    return Number(row?.event_sequence ?? 0);
   }
 }

@@ -15,6 +15,6 @@ export class RoomsController {
   async authorize(@Payload() request: AuthorizeRoomRequest, @RpcPrincipal() principal: Principal): Promise<AuthorizeRoomReply> {
     const id = ROOM.exec(request.room)?.[1];
     if (!id || Number(id) > Number.MAX_SAFE_INTEGER) return { allowed: false };
-    return { allowed: (await this.reports.findReport(principal.accountId, id)) !== null };
+    return { allowed: (await this.reports.findReport(principal, id)) !== null };
   }
 }

@@ -2,7 +2,8 @@ import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { IsString, MaxLength } from 'class-validator';
 import { IdentityEvents, UserDisabledEvent } from '@quire/contracts';
-import { SessionsService } from './sessions.service';
+import { Outbox } from '@quire/platform';
+import { RevokeUserSessionsUseCase } from './revoke-user-sessions.use-case';
 
 /** identity's `user_disabled` as it arrives (validated like any message). */
 export class UserDisabledMessage implements UserDisabledEvent {
@@ -27,11 +28,17 @@ export class UserDisabledMessage implements UserDisabledEvent {
 export class IdentityEventsController {
   private readonly logger = new Logger(IdentityEventsController.name);
 
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly revokeUserSessions: RevokeUserSessionsUseCase,
+    private readonly outbox: Outbox,
+  ) {}
 
   @EventPattern(IdentityEvents.userDisabled)
   async userDisabled(@Payload() event: UserDisabledMessage): Promise<void> {
-    const ended = await this.sessions.endSessionsOfUser(event.accountId, event.userId);
-    if (ended) this.logger.log({ userId: event.userId, ended }, 'Ended the edit sessions of a user who lost access');
+    // The event carries the account it concerns: identity is its authority.
+    const ended = await this.revokeUserSessions.execute({ scope: { accountId: event.accountId }, userId: event.userId });
+    if (!ended) return;
+    await this.outbox.flush();
+    this.logger.log({ userId: event.userId, ended }, 'Ended the edit sessions of a user who lost access');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Outbox } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
-import { SessionsService } from './sessions.service';
+import { ExpireSessionsUseCase } from './expire-sessions.use-case';
 
 /** Ends lapsed sessions every EDIT_SESSION_SWEEP_INTERVAL_SECONDS (safe on every replica). */
 @Injectable()
@@ -10,7 +11,8 @@ export class SessionExpirySweeper implements OnApplicationBootstrap, OnApplicati
   private running?: Promise<unknown>;
 
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly expireSessions: ExpireSessionsUseCase,
+    private readonly outbox: Outbox,
     private readonly env: EditSessionEnv,
   ) {}
 
@@ -26,8 +28,12 @@ export class SessionExpirySweeper implements OnApplicationBootstrap, OnApplicati
 
   private sweepInBackground(): void {
     if (this.running) return;
-    this.running = this.sessions
-      .endExpiredSessions()
+    this.running = this.expireSessions
+      .execute()
+      .then(async (ended) => {
+        if (ended) await this.outbox.flush();
+        return ended;
+      })
       .then((ended) => ended && this.logger.log({ ended }, 'Ended expired edit sessions'))
       .catch((error: unknown) => this.logger.warn({ err: error }, 'Session expiry sweep failed; retrying next interval'))
       .finally(() => (this.running = undefined));

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
 import { CreateTemplateRequest, ListRequest, Principal, TemplateReply, WordEditFileLimits } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage } from '@quire/platform';
@@ -8,12 +6,13 @@ import { StagedFiles } from '../storage/staged-files';
 import { StorageKeys } from '../storage/storage-keys';
 import { Wire } from '../wire';
 import { ReportTemplate } from './report-template.entity';
+import { TemplatesRepository } from './templates.repository';
 
 /** Report templates: a .docx the gateway staged, checked and moved under the account's prefix. */
 @Injectable()
 export class TemplatesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly templates: TemplatesRepository,
     private readonly staged: StagedFiles,
     private readonly storage: ObjectStorage,
   ) {}
@@ -29,18 +28,13 @@ export class TemplatesService {
     await this.staged.copyAll([{ from: file.key, to: key }]);
     let saved: ReportTemplate;
     try {
-      const manager = this.dataSource.manager;
-      const created = await manager.save(
-        manager.create(ReportTemplate, {
-          accountId: principal.accountId,
-          name: request.name,
-          docxKey: key,
-          docxSize: String(file.size),
-          docxSha256: file.sha256,
-          createdBy: principal.userId,
-        }),
-      );
-      saved = await manager.findOneOrFail(ReportTemplate, { where: { id: created.id } });
+      saved = await this.templates.create(principal, {
+        name: request.name,
+        docxKey: key,
+        docxSize: file.size,
+        docxSha256: file.sha256,
+        createdBy: principal.userId,
+      });
     } catch (error) {
       await this.staged.deleteQuietly([key]);
       throw error;
@@ -50,11 +44,7 @@ export class TemplatesService {
   }
 
   async list(principal: Principal, request: ListRequest): Promise<TemplateReply[]> {
-    const templates = await this.dataSource.manager.find(ReportTemplate, {
-      where: { accountId: principal.accountId, ...(request.before_id ? { id: LessThan(String(request.before_id)) } : {}) },
-      order: { id: 'DESC' },
-      take: request.limit ?? 50,
-    });
+    const templates = await this.templates.list(principal, { beforeId: request.before_id, limit: request.limit });
     return templates.map((template) => Wire.template(this.storage.bucket, template));
   }
 }

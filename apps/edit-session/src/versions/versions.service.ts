@@ -18,7 +18,7 @@ export class VersionsService {
   ) {}
 
   async list(principal: Principal, labReportId: number): Promise<VersionReply[]> {
-    const report = await this.reports.findReport(principal.accountId, labReportId);
+    const report = await this.reports.findReport(principal, labReportId);
     if (!report) throw DomainError.notFound('Lab report', { reason: 'lab report not found' });
     const versions = await this.versions.list(principal, report.id);
     return versions.map((version) => Wire.version(this.storage.bucket, version));

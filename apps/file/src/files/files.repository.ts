@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AccountScope, AccountScopedRepository, Db } from '@quire/platform';
 import { FileCategory, FileTargetType } from '@quire/contracts';
 import { FileShare } from './file-share.entity';
 import { StoredFile } from './file.entity';
 
 /** Who is asking, as far as row visibility goes. */
-export interface Reader {
+export interface Reader extends AccountScope {
   accountId: string;
   userId: string;
   /** Admins and providers read every file of their account. */
@@ -34,32 +35,38 @@ export interface ViewRecord {
   viewedAt: Date;
 }
 
-/** Every query takes the account id: no method can reach another tenant's rows. */
+/** Files and their shares; every query takes the account (a `Reader` is an `AccountScope`). */
 @Injectable()
-export class FilesRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+export class FilesRepository extends AccountScopedRepository<StoredFile> {
+  constructor(db: TransactionHost) {
+    super(db as Db, StoredFile);
+  }
 
+  /**
+   * A transaction handing its EntityManager to `work`: for the commit path until it moves to a
+   * use case (`insert(manager, …)`, `Outbox.add`). Everything else uses `@Transactional()`.
+   */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    return this.db.withTransaction(() => work(this.db.tx));
   }
 
   /** A file the reader may see, or undefined (missing, another account, or not theirs). */
   async findReadable(reader: Reader, id: string): Promise<StoredFile | undefined> {
-    return this.readable(this.dataSource.manager, reader, id).getOne().then((file) => file ?? undefined);
+    return (await this.readable(reader, id).getOne()) ?? undefined;
   }
 
-  /** Same, with the row locked until the transaction ends (rename, delete, share). */
-  async lockReadable(manager: EntityManager, reader: Reader, id: string): Promise<StoredFile | undefined> {
-    return this.readable(manager, reader, id).setLock('pessimistic_write').getOne().then((file) => file ?? undefined);
+  /** Same, with the row locked until the caller's transaction ends (rename, delete, share). */
+  async lockReadable(reader: Reader, id: string): Promise<StoredFile | undefined> {
+    return (await this.readable(reader, id).setLock('pessimistic_write').getOne()) ?? undefined;
   }
 
   /**
-   * A file by id alone, for signed view links: the link's signature is the authority there, and
-   * the row it finds carries its own account, which everything after uses. Plain SQL for the few
-   * columns a view needs: this runs on every download.
+   * A file by id alone, for signed view links. Unscoped on purpose: the link's signature is the
+   * authority there, and the row it finds carries its own account, which everything after uses.
+   * Plain SQL for the few columns a view needs: this runs on every download.
    */
   async findForViewLink(id: string): Promise<ViewableFile | undefined> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.unscoped().query(
       `SELECT id, account_id, name, size, content_type, sha256, storage_key FROM "file"."files" WHERE id = $1`,
       [id],
     )) as Array<Record<string, string>>;
@@ -77,13 +84,14 @@ export class FilesRepository {
   }
 
   /**
-   * View-log rows, many in one statement and one round trip. Committed without waiting for the
+   * View-log rows, many in one statement and one round trip; each carries the account of the row
+   * its link resolved to (unscoped: a batch spans accounts). Committed without waiting for the
    * WAL flush (`synchronous_commit` off for this statement's own transaction only): a crash may
    * lose the last few view rows at worst, never corrupt or half-write them.
    */
   async logViews(views: readonly ViewRecord[]): Promise<void> {
     if (!views.length) return;
-    await this.dataSource.query(
+    await this.unscoped().query(
       `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
        INSERT INTO "file"."file_views" (file_id, account_id, variant, viewed_at)
        SELECT v.file_id, v.account_id, v.variant, v.viewed_at
@@ -93,7 +101,7 @@ export class FilesRepository {
   }
 
   async list(reader: Reader, filter: FileFilter): Promise<{ items: StoredFile[]; total: number }> {
-    const query = this.base(this.dataSource.manager, reader);
+    const query = this.base(reader);
     query.andWhere(
       new Brackets((either) => {
         either.where(
@@ -120,35 +128,37 @@ export class FilesRepository {
     return { items, total };
   }
 
+  /** The commit path's insert, in the transaction `transaction()` opened. */
   async insert(manager: EntityManager, file: StoredFile): Promise<void> {
     await manager.insert(StoredFile, file);
   }
 
-  async rename(manager: EntityManager, accountId: string, id: string, name: string, ext: string, at: Date): Promise<void> {
-    await manager.update(StoredFile, { id, accountId }, { name, ext, modifiedAt: at });
+  async rename(scope: AccountScope, id: string, name: string, ext: string, at: Date): Promise<void> {
+    await this.rows().update(this.scoped(scope, { id }), { name, ext, modifiedAt: at });
   }
 
-  async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
-    await manager.delete(StoredFile, { id, accountId });
+  async delete(scope: AccountScope, id: string): Promise<void> {
+    await this.rows().delete(this.scoped(scope, { id }));
   }
 
   /** Whether another live file of the account still has these bytes (its variants stay). */
-  async contentStillUsed(accountId: string, sha256: string): Promise<boolean> {
-    return this.dataSource.manager.exists(StoredFile, { where: { accountId, sha256 } });
+  async contentStillUsed(scope: AccountScope, sha256: string): Promise<boolean> {
+    return this.rows().exists({ where: this.scoped(scope, { sha256 }) });
   }
 
-  async addShares(manager: EntityManager, accountId: string, fileId: string, userIds: string[]): Promise<void> {
-    await manager
+  async addShares(scope: AccountScope, fileId: string, userIds: string[]): Promise<void> {
+    if (!userIds.length) return;
+    await this.db.tx
       .createQueryBuilder()
       .insert()
       .into(FileShare)
-      .values(userIds.map((sharedWith) => ({ fileId, sharedWith, accountId })))
+      .values(userIds.map((sharedWith) => ({ fileId, sharedWith, accountId: scope.accountId })))
       .orIgnore()
       .execute();
   }
 
-  async sharesOf(manager: EntityManager, accountId: string, fileId: string): Promise<string[]> {
-    const shares = await manager.find(FileShare, { where: { accountId, fileId }, order: { sharedWith: 'ASC' } });
+  async sharesOf(scope: AccountScope, fileId: string): Promise<string[]> {
+    const shares = await this.db.tx.find(FileShare, { where: { accountId: scope.accountId, fileId }, order: { sharedWith: 'ASC' } });
     return shares.map((share) => share.sharedWith);
   }
 
@@ -161,8 +171,8 @@ export class FilesRepository {
     });
   }
 
-  private readable(manager: EntityManager, reader: Reader, id: string): SelectQueryBuilder<StoredFile> {
-    const query = this.base(manager, reader).andWhere('f.id = :id', { id });
+  private readable(reader: Reader, id: string): SelectQueryBuilder<StoredFile> {
+    const query = this.base(reader).andWhere('f.id = :id', { id });
     if (!reader.privileged) query.andWhere(this.readableBy());
     return query;
   }
@@ -172,10 +182,7 @@ export class FilesRepository {
     return 'EXISTS (SELECT 1 FROM "file"."file_shares" s WHERE s.file_id = f.id AND s.account_id = f.account_id AND s.shared_with = :readerId)';
   }
 
-  private base(manager: EntityManager, reader: Reader): SelectQueryBuilder<StoredFile> {
-    return manager
-      .createQueryBuilder(StoredFile, 'f')
-      .where('f.account_id = :accountId', { accountId: reader.accountId })
-      .setParameter('readerId', reader.userId);
+  private base(reader: Reader): SelectQueryBuilder<StoredFile> {
+    return this.select(reader, 'f').setParameter('readerId', reader.userId);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { FileViewReply, ViewFileRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { ObjectStorage, storageCall } from '@quire/platform';
+import { ObjectStorage } from '@quire/platform';
 import { FileSettings, VariantSize } from '../file.settings';
 import { isResizable } from '../files/file-types';
 import { FilesRepository, ViewableFile } from '../files/files.repository';
@@ -115,7 +115,8 @@ export class ViewsService implements OnModuleDestroy {
   private async rendered(file: ViewableFile, size: VariantSize): Promise<FileViewReply> {
     const reply = this.describeVariant(file, size);
     this.stored.delete(reply.key); // the gateway just missed it: whatever this process knew is stale
-    const bytes = await storageCall(this.logger, 'Making a variant', () => this.render(file, size, reply.key).stored);
+    // Storage failures arrive mapped by ObjectStorage (503); the renderer's are domain errors (400).
+    const bytes = await this.render(file, size, reply.key).stored;
     return { ...reply, size: bytes };
   }
 

@@ -1,24 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
 import { BUILT_IN_AUTH_DOMAIN } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
+import { AccountScope, AccountScopedRepository, Db } from '@quire/platform';
 import { IdentityEnv } from '../identity.env';
 import { Account, AuthDomain } from './account.entity';
 
+/**
+ * Accounts and their authentication domains. Finding an account by its code is how a public
+ * call (login, sign-up, forgot-password) learns its scope, so those reads are unscoped.
+ */
 @Injectable()
-export class AccountsRepository {
+export class AccountsRepository extends AccountScopedRepository<AuthDomain> {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    db: TransactionHost,
     private readonly env: IdentityEnv,
-  ) {}
-
-  async byCode(code: string): Promise<Account | null> {
-    return this.dataSource.getRepository(Account).findOneBy({ code });
+  ) {
+    super(db as Db, AuthDomain);
   }
 
-  async byId(id: string): Promise<Account | null> {
-    return this.dataSource.getRepository(Account).findOneBy({ id });
+  async byCode(code: string): Promise<Account | null> {
+    return this.unscoped().getRepository(Account).findOneBy({ code });
   }
 
   /** The account a public call is about: `X-AccountCode`, else the default one; null when unknown. */
@@ -34,13 +36,22 @@ export class AccountsRepository {
     return account;
   }
 
-  async domain(accountId: string, name = BUILT_IN_AUTH_DOMAIN, manager?: EntityManager): Promise<AuthDomain | null> {
-    return (manager ?? this.dataSource.manager).getRepository(AuthDomain).findOneBy({ accountId, name });
+  async domain(scope: AccountScope, name = BUILT_IN_AUTH_DOMAIN): Promise<AuthDomain | null> {
+    return (await this.findOne(scope, { name })) ?? null;
   }
 
-  /** Creates the account with its built-in domain and roles (idempotent; see the migration). */
-  async provision(manager: EntityManager, code: string, name: string): Promise<string> {
-    const rows: Array<{ id: string }> = await manager.query(`SELECT "identity"."provision_account"($1, $2) AS "id"`, [code, name]);
-    return rows[0]!.id;
+  domains(scope: AccountScope): Promise<AuthDomain[]> {
+    return this.rows().find({ where: this.scoped(scope), order: { name: 'ASC' } });
+  }
+
+  /** Creates the account with its built-in domain and roles (idempotent; see the migration). Unscoped: it makes a scope. */
+  async provision(code: string, name: string): Promise<AccountScope> {
+    const rows: Array<{ id: string }> = await this.unscoped().query(`SELECT "identity"."provision_account"($1, $2) AS "id"`, [code, name]);
+    return { accountId: rows[0]!.id };
+  }
+
+  /** Serialises the callers of `key` until their transaction ends. */
+  async lockForTransaction(key: number): Promise<void> {
+    await this.unscoped().query('SELECT pg_advisory_xact_lock($1)', [key]);
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { hashPassword, Roles } from '@quire/auth';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { Db, TransactionHost } from '@quire/platform';
 import { IdentityEnv } from '../identity.env';
 import { UsersRepository } from '../users/users.repository';
 
@@ -19,7 +18,7 @@ export class BootstrapAccount {
   private readonly logger = new Logger(BootstrapAccount.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: TransactionHost,
     private readonly accounts: AccountsRepository,
     private readonly users: UsersRepository,
     private readonly env: IdentityEnv,
@@ -31,16 +30,15 @@ export class BootstrapAccount {
     const password = this.env.IDENTITY_BOOTSTRAP_ADMIN_PASSWORD;
     if (!code) return;
     const passwordHash = password ? await hashPassword(password) : null;
-    const created = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
-      const accountId = await this.accounts.provision(manager, code, this.env.IDENTITY_BOOTSTRAP_ACCOUNT_NAME ?? code);
+    const created = await (this.db as Db).withTransaction(async () => {
+      await this.accounts.lockForTransaction(BOOTSTRAP_LOCK_KEY);
+      const scope = await this.accounts.provision(code, this.env.IDENTITY_BOOTSTRAP_ACCOUNT_NAME ?? code);
       if (!login || !passwordHash) return false;
-      if (await this.users.byLoginName(accountId, login, manager)) return false;
-      const domain = await this.accounts.domain(accountId, undefined, manager);
+      if (await this.users.byLoginName(scope, login)) return false;
+      const domain = await this.accounts.domain(scope);
       await this.users.insert(
-        manager,
+        scope,
         {
-          accountId,
           domainId: domain!.id,
           loginName: login,
           email: this.env.IDENTITY_BOOTSTRAP_ADMIN_EMAIL ?? `${login}@${code}.invalid`,

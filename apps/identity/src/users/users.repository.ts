@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { AccountScope, AccountScopedRepository, Db } from '@quire/platform';
 import { Principal, UserView } from '@quire/contracts';
 import { User } from './user.entity';
 
@@ -67,85 +67,89 @@ export function principalOf(user: UserWithRoles, scopes: string[], extra: Partia
   };
 }
 
-/** Every query names the account: no read crosses accounts. */
+export type NewUser = Pick<User, 'domainId' | 'loginName' | 'email' | 'firstName' | 'lastName' | 'status' | 'passwordHash'> &
+  Partial<Pick<User, 'instituteId' | 'departmentName'>>;
+
+/** Users and their roles; every method takes the account. */
 @Injectable()
-export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private m(manager?: EntityManager): EntityManager {
-    return manager ?? this.dataSource.manager;
+export class UsersRepository extends AccountScopedRepository<User> {
+  constructor(db: TransactionHost) {
+    super(db as Db, User);
   }
 
-  async byId(accountId: string, id: string, manager?: EntityManager): Promise<UserWithRoles | null> {
-    const rows: UserRow[] = await this.m(manager).query(`${SELECT_USER} WHERE u."account_id" = $1 AND u."id" = $2`, [accountId, id]);
-    return rows[0] ? toUser(rows[0]) : null;
+  async byId(scope: AccountScope, id: string): Promise<UserWithRoles | null> {
+    const [row] = await this.sql<UserRow>(scope, `${SELECT_USER} WHERE u."account_id" = $1 AND u."id" = $2`, [id]);
+    return row ? toUser(row) : null;
   }
 
-  async byLoginName(accountId: string, loginName: string, manager?: EntityManager, lock = false): Promise<UserWithRoles | null> {
-    const rows: UserRow[] = await this.m(manager).query(
+  /** `lock` holds the user row for the rest of the caller's transaction. */
+  async byLoginName(scope: AccountScope, loginName: string, lock = false): Promise<UserWithRoles | null> {
+    const [row] = await this.sql<UserRow>(
+      scope,
       `${SELECT_USER} WHERE u."account_id" = $1 AND lower(u."login_name") = lower($2)${lock ? ' FOR UPDATE OF u' : ''}`,
-      [accountId, loginName],
+      [loginName],
     );
-    return rows[0] ? toUser(rows[0]) : null;
+    return row ? toUser(row) : null;
   }
 
-  async byEmail(accountId: string, email: string, manager?: EntityManager): Promise<UserWithRoles | null> {
-    const rows: UserRow[] = await this.m(manager).query(`${SELECT_USER} WHERE u."account_id" = $1 AND lower(u."email") = lower($2)`, [
-      accountId,
-      email,
-    ]);
-    return rows[0] ? toUser(rows[0]) : null;
+  async byEmail(scope: AccountScope, email: string): Promise<UserWithRoles | null> {
+    const [row] = await this.sql<UserRow>(scope, `${SELECT_USER} WHERE u."account_id" = $1 AND lower(u."email") = lower($2)`, [email]);
+    return row ? toUser(row) : null;
   }
 
-  async page(accountId: string, page: number, pageSize: number, createdAfter?: Date): Promise<{ items: UserWithRoles[]; total: number }> {
+  async page(scope: AccountScope, page: number, pageSize: number, createdAfter?: Date): Promise<{ items: UserWithRoles[]; total: number }> {
     const filter = createdAfter ? ` AND u."created_at" > $2` : '';
-    const params: unknown[] = createdAfter ? [accountId, createdAfter] : [accountId];
-    const rows: UserRow[] = await this.m().query(
-      `${SELECT_USER} WHERE u."account_id" = $1${filter} ORDER BY u."created_at", u."id" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+    const params: unknown[] = createdAfter ? [createdAfter] : [];
+    const rows = await this.sql<UserRow>(
+      scope,
+      `${SELECT_USER} WHERE u."account_id" = $1${filter} ORDER BY u."created_at", u."id" LIMIT ${Number(pageSize)} OFFSET ${(Number(page) - 1) * Number(pageSize)}`,
       params,
     );
-    const count: Array<{ total: string }> = await this.m().query(
-      `SELECT count(*) AS "total" FROM "identity"."users" u WHERE u."account_id" = $1${filter}`,
-      params,
-    );
-    return { items: rows.map(toUser), total: Number(count[0]?.total ?? 0) };
+    const [count] = await this.sql<{ total: string }>(scope, `SELECT count(*) AS "total" FROM "identity"."users" u WHERE u."account_id" = $1${filter}`, params);
+    return { items: rows.map(toUser), total: Number(count?.total ?? 0) };
   }
 
-  async insert(
-    manager: EntityManager,
-    user: Pick<User, 'accountId' | 'domainId' | 'loginName' | 'email' | 'firstName' | 'lastName' | 'status' | 'passwordHash'> &
-      Partial<Pick<User, 'instituteId' | 'departmentName'>>,
-    roles: string[],
-  ): Promise<string> {
-    const rows: Array<{ id: string }> = await manager.query(
+  /** A user of the scope's account (through its auth domain, which must be the account's) with `roles`. */
+  async insert(scope: AccountScope, user: NewUser, roles: string[]): Promise<string> {
+    const [row] = await this.modify<{ id: string }>(
+      scope,
       `INSERT INTO "identity"."users" ("account_id", "domain_id", "login_name", "email", "first_name", "last_name", "status", "password_hash", "institute_id", "department_name")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING "id"`,
-      [user.accountId, user.domainId, user.loginName, user.email, user.firstName, user.lastName, user.status, user.passwordHash, user.instituteId ?? null, user.departmentName ?? null],
+       SELECT d."account_id", d."id", $3, $4, $5, $6, $7, $8, $9::uuid, $10 FROM "identity"."auth_domains" d WHERE d."account_id" = $1 AND d."id" = $2
+       RETURNING "id"`,
+      [user.domainId, user.loginName, user.email, user.firstName, user.lastName, user.status, user.passwordHash, user.instituteId ?? null, user.departmentName ?? null],
     );
-    const id = rows[0]!.id;
-    await this.grantRoles(manager, user.accountId, id, roles);
-    return id;
+    if (!row) throw new Error('The authentication domain is not one of this account');
+    await this.grantRoles(scope, row.id, roles);
+    return row.id;
   }
 
-  /** Grants roles by name; returns the names that do not exist in the account. */
-  async grantRoles(manager: EntityManager, accountId: string, userId: string, roles: string[]): Promise<void> {
+  /** Grants the account's roles of these names (unknown names are skipped: check them first). */
+  async grantRoles(scope: AccountScope, userId: string, roles: string[]): Promise<void> {
     if (!roles.length) return;
-    await manager.query(
+    await this.sql(
+      scope,
       `INSERT INTO "identity"."user_roles" ("account_id", "user_id", "role_id")
-       SELECT $1, $2, r."id" FROM "identity"."roles" r WHERE r."account_id" = $1 AND r."name" = ANY($3::text[])
+       SELECT r."account_id", $2::uuid, r."id" FROM "identity"."roles" r WHERE r."account_id" = $1 AND r."name" = ANY($3::text[])
        ON CONFLICT DO NOTHING`,
-      [accountId, userId, roles],
+      [userId, roles],
     );
   }
 
-  async unknownRoles(accountId: string, roles: string[]): Promise<string[]> {
+  async unknownRoles(scope: AccountScope, roles: string[]): Promise<string[]> {
     if (!roles.length) return [];
-    const rows: Array<{ name: string }> = await this.m().query(
-      `SELECT r."name" FROM "identity"."roles" r WHERE r."account_id" = $1 AND r."name" = ANY($2::text[])`,
-      [accountId, roles],
-    );
+    const rows = await this.sql<{ name: string }>(scope, `SELECT r."name" FROM "identity"."roles" r WHERE r."account_id" = $1 AND r."name" = ANY($2::text[])`, [roles]);
     const known = new Set(rows.map((r) => r.name));
     return roles.filter((role) => !known.has(role));
+  }
+
+  /** False when the account has no such user. */
+  async setStatus(scope: AccountScope, id: string, status: User['status']): Promise<boolean> {
+    const rows = await this.modify(scope, `UPDATE "identity"."users" SET "status" = $3, "updated_at" = now() WHERE "account_id" = $1 AND "id" = $2 RETURNING "id"`, [id, status]);
+    return rows.length > 0;
+  }
+
+  async setPasswordHash(scope: AccountScope, id: string, passwordHash: string): Promise<void> {
+    await this.modify(scope, `UPDATE "identity"."users" SET "password_hash" = $3, "updated_at" = now() WHERE "account_id" = $1 AND "id" = $2 RETURNING "id"`, [id, passwordHash]);
   }
 }
 

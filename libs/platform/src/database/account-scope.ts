@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { modifiedRows } from './modified-rows';
 import type { Db } from './transactions';
 
 /**
@@ -69,6 +70,14 @@ export abstract class AccountScopedRepository<E extends AccountOwned> {
       throw new Error(`Scoped SQL must filter on ${this.accountColumn} = $1`);
     }
     return (await this.db.tx.query(text, [scope.accountId, ...params])) as R[];
+  }
+
+  /** Like `sql`, for UPDATE / DELETE … RETURNING: answers the returned rows. */
+  protected async modify<R = Record<string, unknown>>(scope: AccountScope, text: string, params: unknown[] = []): Promise<R[]> {
+    if (!new RegExp(`\\b${this.accountColumn}"?\\s*=\\s*\\$1\\b`).test(text)) {
+      throw new Error(`Scoped SQL must filter on ${this.accountColumn} = $1`);
+    }
+    return modifiedRows<R>(this.db.tx, text, [scope.accountId, ...params]);
   }
 
   /** The current transaction's manager without any scope: for cross-account work only. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
 import { UploadsModule } from '../../uploads/uploads.module';
+import { IdentityClient } from '../identity-client';
 import { EmptyBodyAsNoBody } from './docrepo-body';
 import { ProjectDocumentsController } from './project-documents.controller';
 import { ProjectsController } from './projects.controller';
@@ -11,6 +12,6 @@ import { UserDirectoryController } from './user-directory.controller';
 @Module({
   imports: [IdentityResolutionModule, UploadsModule],
   controllers: [TokensController, UserDirectoryController, ProjectsController, ProjectDocumentsController],
-  providers: [EmptyBodyAsNoBody],
+  providers: [EmptyBodyAsNoBody, IdentityClient],
 })
 export class DocumentsModule {}

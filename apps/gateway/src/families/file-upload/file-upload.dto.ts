@@ -26,6 +26,11 @@ export class ListFilesQuery {
   @IsIn(['', '1', 'true', '0', 'false'])
   include_shared?: string;
 
+  /** `include_shared` as the service takes it. */
+  get includeShared(): boolean {
+    return this.include_shared !== undefined && this.include_shared !== '0' && this.include_shared !== 'false';
+  }
+
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { UploadsModule } from '../../uploads/uploads.module';
 import { AccountCodeGuard } from './account-code.guard';
+import { FileClient } from './file-client';
 import { FilesController } from './files.controller';
 import { FileUploadFormFields } from './form-fields';
 import { FileViewController } from './file-view.controller';
@@ -9,6 +10,6 @@ import { FileViewController } from './file-view.controller';
 @Module({
   imports: [UploadsModule],
   controllers: [FilesController, FileViewController],
-  providers: [AccountCodeGuard, FileUploadFormFields],
+  providers: [AccountCodeGuard, FileUploadFormFields, FileClient],
 })
 export class FileUploadModule {}

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { FileSubjects, FileViewReply, ViewFileRequest } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { ObjectBody, ObjectStorage, Public, RpcClient, storageCall } from '@quire/platform';
+import { ObjectBody, ObjectStorage, Public, RpcClient } from '@quire/platform';
 import { RequestId } from '../../auth/auth.guard';
 import { GatewayEnv } from '../../gateway.env';
 import { ByteRange, contentDisposition, matchesEtag, parseRange } from './byte-ranges';
@@ -31,8 +31,6 @@ const INLINE_TYPES = /^(image\/(jpeg|png|gif|webp)|application\/pdf|text\/plain)
 @ApiTags('file-upload')
 @Controller('files/view')
 export class FileViewController {
-  private readonly logger = new Logger(FileViewController.name);
-
   private readonly variants: VariantCache;
 
   constructor(
@@ -124,13 +122,14 @@ export class FileViewController {
   private async read(key: string, missingOk: true): Promise<Buffer | undefined>;
   private async read(key: string): Promise<Buffer>;
   private async read(key: string, missingOk = false): Promise<Buffer | undefined> {
-    const bytes = await storageCall(this.logger, 'Reading a file from storage', () => this.storage.getBuffer(key), { key });
+    // ObjectStorage answers a missing object as undefined and S3 being down as SERVICE_UNAVAILABLE (503).
+    const bytes = await this.storage.getBuffer(key);
     if (!bytes && !missingOk) throw DomainError.notFound('File');
     return bytes;
   }
 
   private async fetch(key: string, range: string | undefined): Promise<ObjectBody> {
-    const object = await storageCall(this.logger, 'Reading a file from storage', () => this.storage.get(key, range), { key });
+    const object = await this.storage.get(key, range);
     // The row was live a moment ago: a missing object means it was deleted since.
     if (!object) throw DomainError.notFound('File');
     return object;

@@ -2,12 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGu
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import {
-  FileDeleteReply,
   CommitFileRequest,
   FileCategory,
-  FileListReply,
   FileReply,
-  FileShareReply,
   FileSubjects,
   FileUploadReservation,
   Principal,
@@ -20,6 +17,7 @@ import { UploadSpec } from '../../uploads/upload-spec';
 import { AccountCodeGuard } from './account-code.guard';
 import { FileIdParams, ListFilesQuery, RenameFileBody, ShareFileBody } from './file-upload.dto';
 import { toWireFile, WireFile } from './file-links';
+import { FileClient, WireFileList } from './file-client';
 
 /** Reading a ZIP directory by ranged GETs and recording the row; no bytes are copied. */
 const COMMIT_TIMEOUT_MS = 30_000;
@@ -62,6 +60,7 @@ export class FilesController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly uploads: UploadPipeline,
+    private readonly files: FileClient,
   ) {}
 
   @Post()
@@ -90,73 +89,44 @@ export class FilesController {
 
   @Get()
   @ApiOperation({ summary: 'List files of a target (page / per_page)' })
-  async list(
-    @Query() query: ListFilesQuery,
-    @Req() request: FastifyRequest,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string,
-  ): Promise<{ data: WireFile[]; paging: { page: number; per_page: number; total: number } }> {
-    const reply = await this.rpc.request<FileListReply>(
-      FileSubjects.list,
-      {
-        targetId: query.target_id,
-        targetType: query.target_type,
-        category: query.category,
-        includeShared: query.include_shared !== undefined && query.include_shared !== '0' && query.include_shared !== 'false',
-        page: query.page ?? 1,
-        perPage: query.per_page ?? 50,
-      },
-      { requestId, principal },
-    );
-    return {
-      data: reply.items.map((file) => toWireFile(file, request)),
-      paging: { page: reply.page, per_page: reply.perPage, total: reply.total },
-    };
+  list(@Query() query: ListFilesQuery, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<WireFileList> {
+    return this.files.list(query, request, { requestId, principal });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'File info with a signed download link (fullpath)' })
-  async get(
-    @Param() params: FileIdParams,
-    @Req() request: FastifyRequest,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string,
-  ): Promise<{ data: WireFile }> {
-    const reply = await this.rpc.request<FileReply>(FileSubjects.get, { id: params.id }, { requestId, principal });
-    return { data: toWireFile(reply, request) };
+  get(@Param() params: FileIdParams, @Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ data: WireFile }> {
+    return this.files.get(params, request, { requestId, principal });
   }
 
   @Post(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rename a file (only `name` may change)' })
-  async rename(
+  rename(
     @Param() params: FileIdParams,
     @Body() body: RenameFileBody,
     @Req() request: FastifyRequest,
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
   ): Promise<{ data: WireFile }> {
-    const reply = await this.rpc.request<FileReply>(FileSubjects.rename, { id: params.id, name: body.name }, { requestId, principal });
-    return { data: toWireFile(reply, request) };
+    return this.files.rename(params, body, request, { requestId, principal });
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Delete a file (owner, provider or admin; only when is_deletable)' })
-  async delete(@Param() params: FileIdParams, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ data: true }> {
-    await this.rpc.request<FileDeleteReply>(FileSubjects.delete, { id: params.id }, { requestId, principal });
-    return { data: true };
+  delete(@Param() params: FileIdParams, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ data: true }> {
+    return this.files.delete(params, { requestId, principal });
   }
 
   @Post(':id/share')
   @HttpCode(200)
   @ApiOperation({ summary: 'Share a user_document with users of the same account' })
-  async share(
+  share(
     @Param() params: FileIdParams,
     @Body() body: ShareFileBody,
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
   ): Promise<{ data: { id: string; shared_with: string[] } }> {
-    const reply = await this.rpc.request<FileShareReply>(FileSubjects.share, { id: params.id, userIds: body.user_ids }, { requestId, principal });
-    return { data: { id: reply.id, shared_with: reply.sharedWith } };
+    return this.files.share(params, body, { requestId, principal });
   }
 }

@@ -15,8 +15,3 @@ export const AccountCode = createParamDecorator((_data: unknown, context: Execut
   if (!ACCOUNT_CODE.test(value)) throw DomainError.validation('X-AccountCode is not a valid account code', { fields: { 'X-AccountCode': ['invalid'] } });
   return value;
 });
-
-/** Adds the account code to a public request only when one was given. */
-export function withAccount<T extends object>(body: T, accountCode: string | undefined): T & { accountCode?: string } {
-  return accountCode === undefined ? body : { ...body, accountCode };
-}

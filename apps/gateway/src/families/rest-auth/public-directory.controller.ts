@@ -1,40 +1,40 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '@quire/auth';
-import { AppPropsView, AuthDomainView, InstituteByNameQuery, InstituteView, LocaleSettingsView, Subjects } from '@quire/contracts';
-import { RpcClient } from '@quire/platform';
+import { AppPropsView, AuthDomainView, InstituteByNameQuery, InstituteView, LocaleSettingsView } from '@quire/contracts';
 import { RequestId } from '../../auth/auth.guard';
-import { AccountCode, withAccount } from './account-code.decorator';
+import { IdentityClient } from '../identity-client';
+import { AccountCode } from './account-code.decorator';
 
 /** What the sign-in / sign-up forms read before anyone is signed in (rest-auth spec). */
 @ApiTags('rest-auth')
 @Public()
 @Controller('rest/ng')
 export class PublicDirectoryController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly identity: IdentityClient) {}
 
   @Get('institutes')
   institutes(@AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<InstituteView[]> {
-    return this.rpc.request(Subjects.Identity.listInstitutes, withAccount({}, accountCode), { requestId });
+    return this.identity.institutes({ requestId, accountCode });
   }
 
   @Get('institutes/byname')
   instituteByName(@Query() query: InstituteByNameQuery, @AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<InstituteView> {
-    return this.rpc.request(Subjects.Identity.getInstituteByName, withAccount({ name: query.name }, accountCode), { requestId });
+    return this.identity.instituteByName(query.name, { requestId, accountCode });
   }
 
   @Get('config-settings/locale')
   locale(@AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<LocaleSettingsView> {
-    return this.rpc.request(Subjects.Identity.localeSettings, withAccount({}, accountCode), { requestId });
+    return this.identity.locale({ requestId, accountCode });
   }
 
   @Get('config-settings/app-props')
   appProps(@RequestId() requestId: string): Promise<AppPropsView> {
-    return this.rpc.request(Subjects.Identity.appProps, {}, { requestId });
+    return this.identity.appProps(requestId);
   }
 
   @Get('auth-domains')
   authDomains(@AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<AuthDomainView[]> {
-    return this.rpc.request(Subjects.Identity.listAuthDomains, withAccount({}, accountCode), { requestId });
+    return this.identity.authDomains({ requestId, accountCode });
   }
 }

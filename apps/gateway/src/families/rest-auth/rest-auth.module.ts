@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
+import { IdentityClient } from '../identity-client';
 import { PublicDirectoryController } from './public-directory.controller';
 import { SessionsController } from './sessions.controller';
 import { RestUsersController } from './users.controller';
@@ -8,6 +9,6 @@ import { RestUsersController } from './users.controller';
 @Module({
   imports: [IdentityResolutionModule],
   controllers: [SessionsController, PublicDirectoryController, RestUsersController],
-  providers: [],
+  providers: [IdentityClient],
 })
 export class RestAuthModule {}

@@ -1,34 +1,26 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@quire/auth';
-import {
-  ForgotPasswordBody,
-  Principal,
-  ResetPasswordBody,
-  SetUserStatusBody,
-  SignUpBody,
-  Subjects,
-  UserStatusReply,
-} from '@quire/contracts';
+import { ForgotPasswordBody, Principal, ResetPasswordBody, SetUserStatusBody, SignUpBody, UserStatusReply } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
-import { RpcClient } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
 import { RateLimit } from '../../throttling/rate-limits';
-import { AccountCode, withAccount } from './account-code.decorator';
+import { IdentityClient } from '../identity-client';
+import { AccountCode } from './account-code.decorator';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.validation('id must be a UUID', { fields: { id: ['not a UUID'] } }) });
 
 @ApiTags('rest-auth')
 @Controller('rest/ng/users')
 export class RestUsersController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly identity: IdentityClient) {}
 
   @Public()
   @RateLimit('selfService')
   @Post('sign-up')
   @ApiOperation({ summary: 'A new user in pending status, until an admin approves it' })
   signUp(@Body() body: SignUpBody, @AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<UserStatusReply> {
-    return this.rpc.request(Subjects.Identity.signUp, withAccount(body, accountCode), { requestId });
+    return this.identity.signUp(body, { requestId, accountCode });
   }
 
   @Public()
@@ -37,7 +29,7 @@ export class RestUsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mails a reset token; the same answer whether or not the user exists' })
   forgotPassword(@Body() body: ForgotPasswordBody, @AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<unknown> {
-    return this.rpc.request(Subjects.Identity.forgotPassword, withAccount(body, accountCode), { requestId });
+    return this.identity.forgotPassword(body, { requestId, accountCode });
   }
 
   @Public()
@@ -46,7 +38,7 @@ export class RestUsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'New password with a single-use reset token; ends a temporary lockout' })
   resetPassword(@Body() body: ResetPasswordBody, @AccountCode() accountCode: string | undefined, @RequestId() requestId: string): Promise<unknown> {
-    return this.rpc.request(Subjects.Identity.resetPassword, withAccount(body, accountCode), { requestId });
+    return this.identity.resetPassword(body, { requestId, accountCode });
   }
 
   /** Admin: `active` approves a sign-up / unlocks / re-enables; `locked`, `disabled` end access. */
@@ -58,6 +50,6 @@ export class RestUsersController {
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
   ): Promise<UserStatusReply> {
-    return this.rpc.request(Subjects.Identity.setUserStatus, { userId: id, status: body.status }, { requestId, principal });
+    return this.identity.setUserStatus(id, body, { requestId, principal });
   }
 }

@@ -3,22 +3,18 @@ import { ApiBearerAuth, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags }
 import {
   ActiveSessionReply,
   EditIdRequest,
-  EditSessionSubjects,
   EndSessionReply,
   LabReportIdRequest,
   Principal,
   StartedSessionReply,
   StartSessionBody,
-  StartSessionRequest,
   VersionFileRequest,
-  VersionFileUrlReply,
   VersionReply,
 } from '@quire/contracts';
-import { RpcClient } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
 import { RateLimit } from '../../throttling/rate-limits';
 import { Mounts } from '../families';
-import { assertUserPrincipal } from './browser-principal';
+import { WordEditClient } from './word-edit.client';
 import { ApiWordEditErrors } from './word-edit.errors';
 
 /** The browser side of the word-edit spec: sessions of one lab report, and its versions. */
@@ -26,7 +22,7 @@ import { ApiWordEditErrors } from './word-edit.errors';
 @ApiBearerAuth()
 @Controller(Mounts['word-edit'].slice(1))
 export class ExternalEditController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(private readonly wordEdit: WordEditClient) {}
 
   @Get(':lab_report_id')
   @RateLimit('sessionRetrieve')
@@ -34,7 +30,7 @@ export class ExternalEditController {
   @ApiOkResponse({ type: ActiveSessionReply })
   @ApiWordEditErrors(400, 401, 403, 404, 429)
   active(@Param() params: LabReportIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<ActiveSessionReply> {
-    return this.rpc.request(EditSessionSubjects.getActiveSession, params, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.active(params, { requestId, principal });
   }
 
   @Post(':lab_report_id')
@@ -49,8 +45,7 @@ export class ExternalEditController {
     @CurrentPrincipal() principal: Principal,
     @RequestId() requestId: string,
   ): Promise<StartedSessionReply> {
-    const request: StartSessionRequest = { ...body, lab_report_id: params.lab_report_id };
-    return this.rpc.request(EditSessionSubjects.startSession, request, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.start(params, body, { requestId, principal });
   }
 
   @Put(':edit_id')
@@ -58,7 +53,7 @@ export class ExternalEditController {
   @ApiOkResponse({ type: EndSessionReply })
   @ApiWordEditErrors(400, 401, 403, 404)
   end(@Param() params: EditIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<EndSessionReply> {
-    return this.rpc.request(EditSessionSubjects.endSession, params, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.end(params, { requestId, principal });
   }
 
   @Post(':edit_id/takeover')
@@ -70,7 +65,7 @@ export class ExternalEditController {
   @ApiOkResponse({ type: StartedSessionReply })
   @ApiWordEditErrors(400, 401, 403, 404, 429)
   takeOver(@Param() params: EditIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<StartedSessionReply> {
-    return this.rpc.request(EditSessionSubjects.takeOverSession, params, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.takeOver(params, { requestId, principal });
   }
 
   @Get(':lab_report_id/versions')
@@ -79,7 +74,7 @@ export class ExternalEditController {
   @ApiOkResponse({ type: VersionReply, isArray: true })
   @ApiWordEditErrors(400, 401, 403, 404, 429)
   versions(@Param() params: LabReportIdRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<VersionReply[]> {
-    return this.rpc.request(EditSessionSubjects.listVersions, params, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.versions(params, { requestId, principal });
   }
 
   @Get(':lab_report_id/versions/:version_id/:kind')
@@ -88,15 +83,7 @@ export class ExternalEditController {
   @ApiOperation({ summary: "Download a version's .docx or .pdf: 302 to a presigned URL (EDIT_SESSION_PRESIGN_SECONDS)" })
   @ApiFoundResponse({ description: 'Location: presigned S3 GET URL' })
   @ApiWordEditErrors(400, 401, 403, 404, 429)
-  async download(
-    @Param() params: VersionFileRequest,
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string,
-  ): Promise<{ url: string; statusCode: number }> {
-    const reply = await this.rpc.request<VersionFileUrlReply>(EditSessionSubjects.versionFileUrl, params, {
-      requestId,
-      principal: assertUserPrincipal(principal),
-    });
-    return { url: reply.url, statusCode: 302 };
+  download(@Param() params: VersionFileRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<{ url: string; statusCode: number }> {
+    return this.wordEdit.versionFileRedirect(params, { requestId, principal });
   }
 }

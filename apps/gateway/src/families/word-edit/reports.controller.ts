@@ -18,6 +18,7 @@ import { UploadPipeline } from '../../uploads/upload-pipeline';
 import { UploadSpec } from '../../uploads/upload-spec';
 import { Mounts } from '../families';
 import { assertUserPrincipal } from './browser-principal';
+import { WordEditClient } from './word-edit.client';
 import { ApiWordEditErrors } from './word-edit.errors';
 
 const templateUploadSpec: UploadSpec = {
@@ -38,6 +39,7 @@ export class LabReportsController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly uploads: UploadPipeline,
+    private readonly wordEdit: WordEditClient,
   ) {}
 
   @Post('reports')
@@ -45,7 +47,7 @@ export class LabReportsController {
   @ApiCreatedResponse({ type: LabReportReply })
   @ApiWordEditErrors(400, 401, 403)
   createReport(@Body() body: CreateLabReportRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<LabReportReply> {
-    return this.rpc.request(EditSessionSubjects.createReport, body, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.createReport(body, { requestId, principal });
   }
 
   @Get('reports')
@@ -53,7 +55,7 @@ export class LabReportsController {
   @ApiOkResponse({ type: LabReportReply, isArray: true })
   @ApiWordEditErrors(400, 401, 403)
   listReports(@Query() query: ListRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<LabReportReply[]> {
-    return this.rpc.request(EditSessionSubjects.listReports, query, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.listReports(query, { requestId, principal });
   }
 
   @Post('templates')
@@ -82,6 +84,6 @@ export class LabReportsController {
   @ApiOkResponse({ type: TemplateReply, isArray: true })
   @ApiWordEditErrors(400, 401, 403)
   listTemplates(@Query() query: ListRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<TemplateReply[]> {
-    return this.rpc.request(EditSessionSubjects.listTemplates, query, { requestId, principal: assertUserPrincipal(principal) });
+    return this.wordEdit.listTemplates(query, { requestId, principal });
   }
 }
