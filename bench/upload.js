@@ -1,6 +1,6 @@
 'use strict';
 // Benchmark (c): one big upload through the gateway's streaming pipeline (POST /api_v3/files:
-// gateway → staging/ multipart upload → file service commit) against the SDK's multipart `Upload`
+// gateway → multipart upload to the reserved key → file service commit) against the SDK's multipart `Upload`
 // of the same bytes straight to the same S3, in the same run; plus the gateway's RSS growth.
 // The upload is sent by curl (the spec's client, a lean separate process); the same upload sent by
 // Node's fetch from the bench process is printed as a reference row.

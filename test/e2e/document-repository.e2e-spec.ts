@@ -147,7 +147,7 @@ describe('documents family: projects, folders, documents, versions (gateway + do
     expect(created).toHaveLength(1);
     const winner = created[0]!.json as Doc;
     for (const r of results.filter((x) => x.status !== 201)) expect(r).toEqual({ status: 409, json: { code: 'CONFLICT', message: expect.any(String), details: { documentId: winner.id, name: winner.name } } });
-    expect(await objectCount('staging/')).toBe(0);
+    expect(await objectCount(projectPrefix)).toBe(objectsBefore + 1);
     expect(await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/${winner.id}/`)).toBe(1);
     // Each refused upload's object (written at its reserved key) was deleted.
     expect(await objectCount(projectPrefix)).toBe(objectsBefore + 1);
@@ -195,9 +195,10 @@ describe('documents family: projects, folders, documents, versions (gateway + do
     const users = (await api(owner, 'GET', `/projects/${projectId}/users`)).json;
     expect(users).toEqual(expect.arrayContaining([expect.objectContaining({ email: reader.principal.email, role: 'read' })]));
     expect((await api(reader, 'GET', `/projects/${projectId}/documents`)).status).toBe(200);
+    const objectsBefore = await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`);
     expect((await upload(reader, `/projects/${projectId}/documents`, pdf('ro'))).status).toBe(403);
+    expect(await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`)).toBe(objectsBefore);
     expect((await api(reader, 'POST', `/projects/${projectId}/folders`, { name: 'nope' })).status).toBe(403);
-    expect(await objectCount('staging/')).toBe(0);
     expect((await api(owner, 'PUT', `/projects/${projectId}/users/${reader.principal.email}`, { role: 'write' })).status).toBe(200);
     expect((await upload(reader, `/projects/${projectId}/documents`, pdf('rw'))).status).toBe(201);
     expect((await api(owner, 'PUT', `/projects/${projectId}/users/${reader.principal.email}`, { role: 'owner' })).status).toBe(400);
@@ -258,7 +259,6 @@ describe('documents family: projects, folders, documents, versions (gateway + do
     const tooLarge = await upload(owner, `/projects/${projectId}/documents`, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024)]));
     expect(tooLarge.status).toBe(413);
     expect((await api(owner, 'GET', `/projects/${projectId}/documents`)).json.total).toBe(before);
-    expect(await objectCount('staging/')).toBe(0);
     expect(await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`)).toBe(objectsBefore);
     const admin = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'DR-A', roles: ['user', 'admin'] });
     const template = await api(admin, 'POST', '/templates', { name: 'Litigation', folders: [{ name: 'Evidence', children: [{ name: 'Photos' }] }], fields: [{ name: 'Pages', type: 'number' }] });

@@ -188,7 +188,6 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
         is_deletable: true,
       });
       expect(Math.abs(file.created - Date.now() / 1000)).toBeLessThan(60);
-      expect(await objectKeys('staging/')).toEqual([]);
       expect(await objectKeys(`files/${owner.principal.accountId}/${file.id}`)).toHaveLength(1);
     });
 
@@ -239,7 +238,18 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
   });
 
   describe('upload errors (nothing is left in S3)', () => {
-    afterEach(async () => expect(await objectKeys('staging/')).toEqual([]));
+    // A refused upload leaves no object behind: every object under files/ belongs to a file row.
+    afterEach(async () => {
+      const pg = new Client({ connectionString: database.url });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query<{ storage_key: string }>('SELECT storage_key FROM file.files');
+        const linked = new Set(rows.map((row) => row.storage_key));
+        expect((await objectKeys('files/')).filter((key) => !linked.has(key))).toEqual([]);
+      } finally {
+        await pg.end();
+      }
+    });
 
     it('401 without a credential, and when X-AccountCode names another account', async () => {
       const anonymous = await run(`curl -s -X POST ${gateway.url}/api_v3/files -F meta.category=user_document -w ' %{http_code}'`);

@@ -24,9 +24,11 @@ import { RevokeUserSessionsUseCase } from './sessions/revoke-user-sessions.use-c
 import { RoomEvents } from './events/room-events';
 import { KeepAliveUseCase } from './sessions/keep-alive.use-case';
 import { TemplatesRepository } from './templates/templates.repository';
-import { StagedFiles } from './storage/staged-files';
+import { ReceivedFiles } from './storage/received-files';
 import { ReportTemplate } from './templates/report-template.entity';
 import { TemplatesService } from './templates/templates.service';
+import { CommitTemplateUploadUseCase } from './templates/commit-template-upload.use-case';
+import { ReserveTemplateUploadUseCase } from './templates/reserve-template-upload.use-case';
 import { ReportVersion } from './versions/report-version.entity';
 import { VersionsController } from './versions/versions.controller';
 import { CommitAgentUploadUseCase } from './versions/commit-agent-upload.use-case';
@@ -56,12 +58,14 @@ export const editSessionEntities = [LabReport, ReportTemplate, EditSession, Repo
     RevokeUserSessionsUseCase,
     KeepAliveUseCase,
     SessionTokens,
-    StagedFiles,
+    ReceivedFiles,
     outboxProvider(ServiceSchemas['edit-session'], 2000),
     SessionExpirySweeper,
     VersionsRepository,
     ReserveAgentUploadUseCase,
     CommitAgentUploadUseCase,
+    ReserveTemplateUploadUseCase,
+    CommitTemplateUploadUseCase,
     ...uploadReservationProviders(EditSessionEnv, (env) => ({
       sweepIntervalMs: env.UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS * 1000,
       keepSettledSeconds: env.UPLOAD_RESERVATION_TTL_SECONDS,

@@ -68,7 +68,7 @@ describe('word-edit agent upload', () => {
     expect((await objectBytes(answer.body['pdf_s3_path'] as string)).equals(pdf)).toBe(true);
     const [version] = (await alice.call<Array<Record<string, unknown>>>('GET', `/${session.reportId}/versions`)).body;
     expect(version).toMatchObject({ id: answer.body['version_id'], word_sha256: sha256(word), pdf_sha256: sha256(pdf) });
-    expect(await stack.stagedKeys()).toEqual([]);
+    expect(await stack.unlinkedKeys()).toEqual([]);
   });
 
   it('answers the existing version when the same pair comes again (no duplicate), a new one when it changed', async () => {
@@ -83,7 +83,7 @@ describe('word-edit agent upload', () => {
     const changed = await agentUpload(stack, session.editId, session.token, { ...files, word: buildDocx('changed') });
     expect(changed.body).toMatchObject({ version_number: 2, created: true });
     expect(await stack.versionCount(session.reportId)).toBe(2);
-    expect(await stack.stagedKeys()).toEqual([]);
+    expect(await stack.unlinkedKeys()).toEqual([]);
   });
 
   describe('rejections leave no version and nothing staged', () => {
@@ -120,7 +120,7 @@ describe('word-edit agent upload', () => {
       expect(answer.status).toBe(status);
       expect(answer.body).toMatchObject(body);
       expect(await stack.versionCount(session.reportId)).toBe(0);
-      expect(await stack.stagedKeys()).toEqual([]);
+      expect(await stack.unlinkedKeys()).toEqual([]);
     });
 
     it('an ended session, another session or user token, a login token → 403; no token → 401; no header → 400', async () => {
@@ -141,7 +141,7 @@ describe('word-edit agent upload', () => {
       expect(await agentUpload(stack, mine.editId, mine.token, files)).toMatchObject({ status: 403, body: { code: 403 } });
 
       expect(await stack.versionCount(mine.reportId)).toBe(0);
-      expect(await stack.stagedKeys()).toEqual([]);
+      expect(await stack.unlinkedKeys()).toEqual([]);
     });
   });
 
@@ -214,7 +214,7 @@ describe('word-edit agent upload', () => {
     try {
       const down = await agentUpload(stack, session.editId, session.token, files);
       expect(down).toMatchObject({ status: 503, body: { code: 503 } });
-      expect(await stack.stagedKeys()).toEqual([]);
+      expect(await stack.unlinkedKeys()).toEqual([]);
       expect(await stack.versionCount(session.reportId)).toBe(0);
 
       // Down between staging and commit: a stand-in answers the preflight (a reservation), so the
@@ -245,7 +245,7 @@ describe('word-edit agent upload', () => {
       } finally {
         preflight.unsubscribe();
       }
-      expect(await stack.stagedKeys()).toEqual([]);
+      expect(await stack.unlinkedKeys()).toEqual([]);
       expect(await listKeys(stack.s3, stack.bucket, 'edit-session/e2e/')).toEqual([]);
       expect(await stack.versionCount(session.reportId)).toBe(0);
     } finally {
@@ -253,6 +253,6 @@ describe('word-edit agent upload', () => {
     }
     const retry = await agentUpload(stack, session.editId, session.token, files);
     expect(retry).toMatchObject({ status: 200, body: { version_number: 1, created: true } });
-    expect(await stack.stagedKeys()).toEqual([]);
+    expect(await stack.unlinkedKeys()).toEqual([]);
   });
 });

@@ -80,13 +80,4 @@ export class GatewayEnv extends CommonEnv {
   @Min(1)
   @Max(600)
   WS_HEARTBEAT_SECONDS: number = 30;
-
-  /** Staged upload objects older than this are deleted by the sweeper. */
-  @IsInt()
-  @Min(60)
-  UPLOAD_STAGING_TTL_SECONDS: number = 3600;
-
-  @IsInt()
-  @Min(5)
-  UPLOAD_SWEEP_INTERVAL_SECONDS: number = 300;
 }

@@ -19,7 +19,6 @@ export * from './storage/object-storage';
 export * from './storage/object-upload';
 export * from './storage/storage-call';
 export * from './storage/storage.module';
-export * from './storage/staging';
 export * from './uploads/upload-reservation.entity';
 export * from './uploads/upload-reservations';
 export * from './uploads/upload-reservation.sweeper';

@@ -8,8 +8,11 @@ import {
   ListRequest,
   Principal,
   TemplateReply,
+  UploadReservation,
 } from '@quire/contracts';
 import { RpcPrincipal } from '@quire/platform';
+import { CommitTemplateUploadUseCase } from '../templates/commit-template-upload.use-case';
+import { ReserveTemplateUploadUseCase } from '../templates/reserve-template-upload.use-case';
 import { TemplatesService } from '../templates/templates.service';
 import { ReportsService } from './reports.service';
 
@@ -18,6 +21,8 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportsService,
     private readonly templates: TemplatesService,
+    private readonly reserveTemplate: ReserveTemplateUploadUseCase,
+    private readonly commitTemplate: CommitTemplateUploadUseCase,
   ) {}
 
   @MessagePattern(EditSessionSubjects.createReport)
@@ -30,9 +35,14 @@ export class ReportsController {
     return this.reports.list(principal, request);
   }
 
+  @MessagePattern(EditSessionSubjects.reserveTemplateUpload)
+  reserveTemplateUpload(@RpcPrincipal() principal: Principal): Promise<UploadReservation> {
+    return this.reserveTemplate.execute(principal);
+  }
+
   @MessagePattern(EditSessionSubjects.createTemplate)
   createTemplate(@Payload() request: CreateTemplateRequest, @RpcPrincipal() principal: Principal): Promise<TemplateReply> {
-    return this.templates.create(principal, request);
+    return this.commitTemplate.execute(principal, request);
   }
 
   @MessagePattern(EditSessionSubjects.listTemplates)

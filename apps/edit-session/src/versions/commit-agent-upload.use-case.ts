@@ -13,7 +13,7 @@ import {
 import { assertWithinLimit, ObjectStorage, OpenReservation, Outbox, receivedField, ReservationOutcome, UploadReservations } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
 import { assertAgentMaySave } from '../sessions/session-tokens';
-import { firstFailure, StagedFiles } from '../storage/staged-files';
+import { firstFailure, ReceivedFiles } from '../storage/received-files';
 import { s3Uri } from '../storage/storage-keys';
 import { ReportVersion } from './report-version.entity';
 import { AGENT_SAVE } from './reserve-agent-upload.use-case';
@@ -32,7 +32,7 @@ export class CommitAgentUploadUseCase {
   constructor(
     private readonly reservations: UploadReservations,
     private readonly versions: VersionsRepository,
-    private readonly files: StagedFiles,
+    private readonly files: ReceivedFiles,
     private readonly storage: ObjectStorage,
     private readonly outbox: Outbox,
     private readonly env: EditSessionEnv,

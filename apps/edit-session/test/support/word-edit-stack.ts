@@ -61,8 +61,14 @@ export class WordEditStack {
     this.apps[name] = await startApp(name, this.env);
   }
 
-  stagedKeys(): Promise<string[]> {
-    return listKeys(this.s3, this.bucket, 'staging/');
+  /** Objects under edit-session's prefix that no version or template row links: what a refused or abandoned upload would leave. */
+  async unlinkedKeys(): Promise<string[]> {
+    const { rows } = await this.pg.query(
+      `SELECT docx_key AS key FROM edit_session.report_versions UNION ALL SELECT pdf_key FROM edit_session.report_versions
+       UNION ALL SELECT docx_key FROM edit_session.report_templates`,
+    );
+    const linked = new Set(rows.map((row: { key: string }) => row.key));
+    return (await listKeys(this.s3, this.bucket, 'edit-session/')).filter((key) => !linked.has(key));
   }
 
   async versionCount(labReportId: number): Promise<number> {

@@ -63,6 +63,18 @@ const reservedSpec: UploadSpec = {
   fields: { category: { maxLength: 20 } },
 };
 
+/** Where the test's reservations put files (a service would reserve under its own prefix). */
+const RESERVED_PREFIX = 'reserved-test/';
+
+/** A reservation of one fresh key per file field of `spec`, each with the field's limit (a service would answer it). */
+function reservationFor(spec: UploadSpec): UploadReservation {
+  return {
+    reservationId: randomUUID(),
+    parts: Object.entries(spec.files).map(([field, file]) => ({ field, key: `${RESERVED_PREFIX}${randomUUID()}`, maxBytes: file.maxBytes ?? 64 * KiB })),
+    expiresAt: Date.now() + 60_000,
+  };
+}
+
 /** Test-only routes under the documents mount, so errors come back as `{code, message, details}`. */
 @Controller('api/v1/_test/uploads')
 class TestUploadController {
@@ -79,27 +91,27 @@ class TestUploadController {
 
   @Post('broken-storage')
   receiveIntoBrokenStorage(@Req() request: FastifyRequest): Promise<unknown> {
-    return this.broken.receive(request, largeSpec);
+    return this.broken.receive(request, largeSpec, reservationFor(largeSpec));
   }
 
   @Post()
   receive(@Req() request: FastifyRequest): Promise<unknown> {
-    return this.uploads.receive(request, reportSpec);
+    return this.uploads.receive(request, reportSpec, reservationFor(reportSpec));
   }
 
   @Post('large')
   receiveLarge(@Req() request: FastifyRequest): Promise<unknown> {
-    return this.uploads.receive(request, largeSpec);
+    return this.uploads.receive(request, largeSpec, reservationFor(largeSpec));
   }
 
   @Post('pair')
   receivePair(@Req() request: FastifyRequest): Promise<unknown> {
-    return this.uploads.receive(request, pairSpec);
+    return this.uploads.receive(request, pairSpec, reservationFor(pairSpec));
   }
 
   @Post('bounded')
   receiveBounded(@Req() request: FastifyRequest): Promise<unknown> {
-    return this.uploads.receive(request, boundedSpec);
+    return this.uploads.receive(request, boundedSpec, reservationFor(boundedSpec));
   }
 
   /** A reserved upload: the reservation made here (a service would), its commit retried after a timeout. */
@@ -107,7 +119,7 @@ class TestUploadController {
   reserved(@Req() request: FastifyRequest): Promise<unknown> {
     const reservation: UploadReservation = {
       reservationId: randomUUID(),
-      parts: [{ field: 'document', key: `reserved-test/${randomUUID()}.pdf`, maxBytes: 64 * KiB }],
+      parts: [{ field: 'document', key: `${RESERVED_PREFIX}${randomUUID()}.pdf`, maxBytes: 64 * KiB }],
       expiresAt: Date.now() + 60_000,
     };
     return this.uploads.upload(request, {
@@ -117,13 +129,17 @@ class TestUploadController {
     });
   }
 
+  /** A reserved upload committed to a stand-in that accepts or rejects by title (or to nobody). */
   @Post('commit')
-  async commit(@Req() request: FastifyRequest): Promise<unknown> {
-    const received = await this.uploads.receive(request, reportSpec);
-    const subject = received.fields['target'] === 'nobody' ? NOBODY_SUBJECT : COMMIT_SUBJECT;
-    return this.uploads.commit(received.files, () =>
-      this.rpc.request(subject, { files: received.files, title: received.fields['title'] }, { requestId: request.id, timeoutMs: 2000 }),
-    );
+  commit(@Req() request: FastifyRequest): Promise<unknown> {
+    return this.uploads.upload(request, {
+      reserve: async () => reservationFor(reportSpec),
+      spec: () => reportSpec,
+      commit: (_reservation, received) => {
+        const subject = received.fields['target'] === 'nobody' ? NOBODY_SUBJECT : COMMIT_SUBJECT;
+        return this.rpc.request(subject, { files: received.files, title: received.fields['title'] }, { requestId: request.id, timeoutMs: 2000 });
+      },
+    });
   }
 }
 
@@ -190,7 +206,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     storage = app.get(ObjectStorage);
     await storage.ensureBucket();
 
-    // Stands in for the owning service: sees whether the staged objects exist, then rejects
+    // Stands in for the owning service: sees whether the received objects exist, then rejects
     // titles starting with "reject" and accepts the rest.
     nats = await connect({ servers: env.NATS_URL });
     const subscription = nats.subscribe(`${env.NATS_SUBJECT_PREFIX}${COMMIT_SUBJECT}`);
@@ -223,13 +239,14 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     if (env) await removeBucket(s3, env.S3_BUCKET);
   });
 
-  const stagedKeys = (): Promise<string[]> => listKeys(s3, env.S3_BUCKET, 'staging/');
+  /** What uploads wrote under the test's reserved keys. */
+  const writtenKeys = (): Promise<string[]> => listKeys(s3, env.S3_BUCKET, RESERVED_PREFIX);
 
-  async function clearStaging(): Promise<void> {
-    await storage.delete(await stagedKeys());
+  async function clearReserved(): Promise<void> {
+    await storage.delete(await writtenKeys());
   }
 
-  beforeEach(clearStaging);
+  beforeEach(clearReserved);
 
   function form(entries: Array<[string, Buffer | string, string?]>): FormData {
     const data = new FormData();
@@ -245,7 +262,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     return { status: response.status, json: (await response.json()) as Record<string, unknown>, connection: response.headers.get('connection') };
   }
 
-  it('stages each file under staging/<uuid> with its size, sha256 and types, and returns the text fields', async () => {
+  it('writes each file to its reserved key with its size, sha256 and types, and returns the text fields', async () => {
     const pdf = pdfBytes(100 * KiB);
     const png = Buffer.concat([PNG_HEAD, randomBytes(2000)]);
     const { status, json, connection } = await post(
@@ -264,7 +281,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
       files: [
         {
           field: 'document',
-          key: expect.stringMatching(/^staging\/[0-9a-f-]{36}$/),
+          key: expect.stringMatching(/^reserved-test\/[0-9a-f-]{36}$/),
           size: pdf.length,
           sha256: sha256(pdf),
           fileName: 'report.pdf',
@@ -273,7 +290,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
         },
         {
           field: 'thumbnail',
-          key: expect.stringMatching(/^staging\/[0-9a-f-]{36}$/),
+          key: expect.stringMatching(/^reserved-test\/[0-9a-f-]{36}$/),
           size: png.length,
           sha256: sha256(png),
           fileName: 'thumb.png',
@@ -294,14 +311,14 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     expect((json['files'] as Array<{ size: number; sha256: string }>)[0]).toMatchObject({ size: tiny.length, sha256: sha256(tiny) });
   });
 
-  it('answers 413 for a file over its limit and leaves nothing under staging/', async () => {
+  it('answers 413 for a file over its limit and leaves nothing at its key', async () => {
     const { status, json } = await post('', form([['title', 'x'], ['document', pdfBytes(256 * KiB + 1), 'big.pdf']]));
     expect(status).toBe(413);
     expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'document', maxBytes: 256 * KiB } });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
-  it('answers 413 for a smaller field over its own limit, deleting the files staged before it', async () => {
+  it('answers 413 for a smaller field over its own limit, deleting the files written before it', async () => {
     const png = Buffer.concat([PNG_HEAD, randomBytes(64 * KiB)]);
     const { status, json } = await post(
       '',
@@ -309,7 +326,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     );
     expect(status).toBe(413);
     expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'thumbnail' } });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
   it('aborts a multipart S3 upload that passes the limit after several parts', async () => {
@@ -318,10 +335,10 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     // The rest of the body was never read: the connection is closed, not reused.
     expect(connection).toBe('close');
     expect(json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: 12 * MiB } });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
-  it('stages two multi-part files of one request, each whole and with its own hash', async () => {
+  it('writes two multi-part files of one request, each whole and with its own hash', async () => {
     const document = pdfBytes(11 * MiB + 3);
     const appendix = pdfBytes(7 * MiB);
     const { status, json } = await post('/pair', form([['document', document, 'a.pdf'], ['appendix', appendix, 'b.pdf']]));
@@ -340,7 +357,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     const { status, json } = await post('/pair', form([['document', pdfBytes(11 * MiB), 'a.pdf'], ['appendix', notPdf, 'b.pdf']]));
     expect(status).toBe(400);
     expect(json).toMatchObject({ code: 'INVALID_FILE_TYPE', details: { field: 'appendix' } });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
   it('answers 400 INVALID_FILE_TYPE when the first bytes do not match, and leaves nothing', async () => {
@@ -349,7 +366,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     expect(status).toBe(400);
     expect(json).toMatchObject({ code: 'INVALID_FILE_TYPE', details: { field: 'document', detectedType: 'application/zip' } });
     expect(json['message']).toBe('"document" must be a PDF document');
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
   it('answers 400 for a missing required file or field', async () => {
@@ -360,23 +377,23 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     const noTitle = await post('', form([['document', pdfBytes(1000), 'a.pdf']]));
     expect(noTitle.status).toBe(400);
     expect(noTitle.json).toMatchObject({ code: 'VALIDATION_FAILED', details: { missing: ['title'] } });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
-  it('answers 400 for an unknown file field, deleting what was already staged', async () => {
+  it('answers 400 for an unknown file field, deleting what was already written', async () => {
     const { status, json } = await post(
       '',
       form([['title', 'x'], ['document', pdfBytes(5000), 'a.pdf'], ['attachment', pdfBytes(5000), 'b.pdf']]),
     );
     expect(status).toBe(400);
     expect(json).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'attachment' } });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
   it('answers 400 for a second file in the same field, deleting the first', async () => {
     const { status } = await post('', form([['title', 'x'], ['document', pdfBytes(5000), 'a.pdf'], ['document', pdfBytes(5000), 'b.pdf']]));
     expect(status).toBe(400);
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
   it('answers 400 for unknown, repeated or too long text fields and for too many parts', async () => {
@@ -394,14 +411,14 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
       const { status, json } = await post('', form(entries));
       expect({ status, code: json['code'], message: json['message'] }).toEqual({ status: 400, code, message });
     }
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
-  it('deletes what it staged when the client goes away half-way', async () => {
+  it('deletes what it wrote when the client goes away half-way', async () => {
     const boundary = `----quire${randomBytes(8).toString('hex')}`;
     const partHeader = (name: string, fileName: string, type: string): string =>
       `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: ${type}\r\n\r\n`;
-    let stagedBeforeAbort: string[] = [];
+    let writtenBeforeAbort: string[] = [];
     async function* halfAForm(): AsyncGenerator<Buffer> {
       yield Buffer.concat([
         Buffer.from(partHeader('document', 'a.pdf', 'application/pdf')),
@@ -410,8 +427,8 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
         PNG_HEAD,
         randomBytes(1000),
       ]);
-      stagedBeforeAbort = await waitFor(async () => {
-        const keys = await stagedKeys();
+      writtenBeforeAbort = await waitFor(async () => {
+        const keys = await writtenKeys();
         return keys.length === 1 && keys;
       });
       throw new Error('the client gives up');
@@ -424,8 +441,8 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     } as RequestInit);
 
     await expect(sending).rejects.toThrow();
-    expect(stagedBeforeAbort).toHaveLength(1);
-    await waitFor(async () => (await stagedKeys()).length === 0, { description: 'the staged document to be deleted' });
+    expect(writtenBeforeAbort).toHaveLength(1);
+    await waitFor(async () => (await writtenKeys()).length === 0, { description: 'the written document to be deleted' });
   });
 
   it('answers 503 when storage fails mid-file, even though the clean-up fails too', async () => {
@@ -439,34 +456,34 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     expect(response.status).toBe(400);
   });
 
-  it('hands the staged files to the service and keeps them when it accepts', async () => {
+  it('hands the received files to the service and keeps them when it accepts', async () => {
     const pdf = pdfBytes(3000);
     const { status, json } = await post('/commit', form([['title', 'fine'], ['document', pdf, 'a.pdf']]));
     expect(status).toBe(201);
     const key = (json['accepted'] as string[])[0]!;
     expect(commits.at(-1)).toEqual({ files: [expect.objectContaining({ key, sha256: sha256(pdf), size: 3000 })], present: [true] });
-    expect(await stagedKeys()).toEqual([key]);
+    expect(await writtenKeys()).toEqual([key]);
   });
 
-  it('deletes the staged files when the service rejects the commit, and answers with its error', async () => {
+  it('deletes the received files when the service rejects the commit, and answers with its error', async () => {
     const { status, json } = await post('/commit', form([['title', 'reject me'], ['document', pdfBytes(3000), 'a.pdf']]));
     expect(status).toBe(409);
     expect(json).toMatchObject({ code: 'CONFLICT', message: 'Already there' });
     expect(commits.at(-1)?.present).toEqual([true]);
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
-  it('deletes the staged files when no service answers the commit (503)', async () => {
+  it('deletes the received files when no service answers the commit (503)', async () => {
     const { status, json } = await post('/commit', form([['title', 'x'], ['target', 'nobody'], ['document', pdfBytes(3000), 'a.pdf']]));
     expect(status).toBe(503);
     expect(json).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
-    expect(await stagedKeys()).toEqual([]);
+    expect(await writtenKeys()).toEqual([]);
   });
 
   describe('a reserved upload', () => {
-    const reservedKeys = (): Promise<string[]> => listKeys(s3, env.S3_BUCKET, 'reserved-test/');
+    const reservedKeys = writtenKeys;
 
-    it('streams to the reserved key (nothing under staging/) and retries a timed-out commit with the same reservation', async () => {
+    it('streams to the reserved key and retries a timed-out commit with the same reservation', async () => {
       const pdf = pdfBytes(5000);
       const { status, json } = await post('/reserved', form([['document', pdf, 'a.pdf']]));
       expect(status).toBe(201);
@@ -477,7 +494,6 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
       expect(file).toMatchObject({ size: 5000, sha256: sha256(pdf), detectedContentType: 'application/pdf' });
       expect(file!.key).toMatch(/^reserved-test\//);
       expect(await reservedKeys()).toContain(file!.key);
-      expect(await stagedKeys()).toEqual([]);
     });
 
     it("holds a file that comes after its category to the category's limit while streaming, and deletes what it wrote", async () => {

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { UploadReservation } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { newStagingKey, ObjectStorage, ObjectUpload } from '@quire/platform';
+import { ObjectStorage, ObjectUpload } from '@quire/platform';
 import { detectFileType, detectFileTypeOrText } from './file-signatures';
 import { FileFieldSpec, ReceivedFile, ReceivedUpload, ReservedUploadRoute, TextFieldSpec, UploadSpec } from './upload-spec';
 
@@ -26,10 +26,10 @@ const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /**
  * Streams multipart uploads straight into object storage (DESIGN.md "Big payloads never cross
- * NATS"). On a reserved upload (`upload`) each file goes to the final key the owning service
- * reserved for its field, under the reservation's limit; on the older path (`receive` without a
- * reservation) to `staging/<uuid>`. Bytes are counted and hashed and the first bytes checked while
- * they stream; nothing holds a whole file in memory. Any rejection deletes what this request wrote.
+ * NATS"). Every upload is reserved (`upload`): each file goes to the final key the owning service
+ * reserved for its field, under the reservation's limit. Bytes are counted and hashed and the
+ * first bytes checked while they stream; nothing holds a whole file in memory. Any rejection
+ * deletes what this request wrote.
  */
 @Injectable()
 export class UploadPipeline {
@@ -58,12 +58,12 @@ export class UploadPipeline {
   }
 
   /**
-   * Reads the whole multipart body of `request` as `spec` says, each file to its reserved key
-   * (with `reservation`) or to a fresh staging key; throws a DomainError otherwise.
+   * Reads the whole multipart body of `request` as `spec` says, each file to the key `reservation`
+   * reserved for its field, within its limit; throws a DomainError otherwise.
    */
-  async receive(request: FastifyRequest, spec: UploadSpec, reservation?: UploadReservation): Promise<ReceivedUpload> {
-    const effective = reservation ? reservedSpec(spec, reservation) : spec;
-    const staged: ReceivedFile[] = [];
+  async receive(request: FastifyRequest, spec: UploadSpec, reservation: UploadReservation): Promise<ReceivedUpload> {
+    const effective = reservedSpec(spec, reservation);
+    const received: ReceivedFile[] = [];
     const fields: Record<string, string> = {};
     const textSpecs = effective.fields ?? {};
     const parts = request.parts({ limits: busboyLimits(effective) });
@@ -74,9 +74,9 @@ export class UploadPipeline {
         const part = await nextPart(parts);
         if (!part) break;
         if (part.type === 'file') {
-          const key = reservation ? reservation.parts.find((reserved) => reserved.field === part.fieldname)?.key : newStagingKey();
-          const { file, stored } = await this.stageFile(part, effective.files, staged, fields, key);
-          staged.push(file);
+          const key = reservation.parts.find((reserved) => reserved.field === part.fieldname)?.key;
+          const { file, stored } = await this.receiveFile(part, effective.files, received, fields, key);
+          received.push(file);
           await completing;
           completing = stored;
         } else {
@@ -84,11 +84,11 @@ export class UploadPipeline {
         }
       }
       await completing;
-      assertRequiredPresent(effective, staged, fields);
-      return { files: staged, fields };
+      assertRequiredPresent(effective, received, fields);
+      return { files: received, fields };
     } catch (error) {
       await completing?.catch(() => undefined);
-      await this.discard(staged);
+      await this.discard(received);
       throw error;
     } finally {
       // Finishes the part iterator when we stopped early. The rest of the body stays unread; the
@@ -110,35 +110,20 @@ export class UploadPipeline {
     }
   }
 
-  /**
-   * Runs the owning service's commit for staged files (the older staging path). When it fails (rejected, timed out, nobody
-   * listening) the staged objects are deleted and the error goes on to the caller. After a
-   * timeout the service may still be working: before its move it finds the objects gone and
-   * rejects; after it, its copy stands and a retry is caught by duplicate detection (sha256).
-   */
-  async commit<T>(staged: ReceivedFile[], send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      await this.discard(staged);
-      throw error;
-    }
-  }
-
-  /** Deletes staged objects; a failure is logged, never thrown (the sweeper finishes the job). */
-  async discard(staged: ReceivedFile[]): Promise<void> {
-    await this.deleteQuietly(staged.map((file) => file.key));
+  /** Deletes received objects; a failure is logged, never thrown (the service's reservation sweeper finishes the job). */
+  async discard(received: ReceivedFile[]): Promise<void> {
+    await this.deleteQuietly(received.map((file) => file.key));
   }
 
   /**
    * Reads one file part into `key`. Resolves once its bytes have all been read and
    * checked, with `stored`: the upload's completion in storage, which the caller awaits (so the
-   * next part can be read meanwhile). Any failure leaves nothing staged for this file.
+   * next part can be read meanwhile). Any failure leaves nothing stored for this file.
    */
-  private async stageFile(
+  private async receiveFile(
     part: MultipartFile,
     specs: Record<string, FileFieldSpec>,
-    staged: ReceivedFile[],
+    received: ReceivedFile[],
     fieldsSoFar: Record<string, string>,
     key: string | undefined,
   ): Promise<{ file: ReceivedFile; stored: Promise<void> }> {
@@ -148,7 +133,7 @@ export class UploadPipeline {
       part.file.destroy();
       throw DomainError.validation(`Unexpected file field "${field}"`, { field, expected: Object.keys(specs) });
     }
-    if (staged.some((file) => file.field === field)) {
+    if (received.some((file) => file.field === field)) {
       part.file.destroy();
       throw DomainError.validation(`Only one file is allowed in "${field}"`, { field });
     }
@@ -272,9 +257,9 @@ async function storing<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** The field's limit; every field has one once `reservedSpec` has run (or the spec is a staging one). */
+/** The field's limit; every field has one once `reservedSpec` has run. */
 function limitOf(spec: FileFieldSpec): number {
-  if (spec.maxBytes === undefined) throw new Error('A file field without a limit: staging specs need maxBytes');
+  if (spec.maxBytes === undefined) throw new Error('A file field without a limit: only reserved fields are read');
   return spec.maxBytes;
 }
 
@@ -339,10 +324,10 @@ function textValue(part: MultipartValue, specs: Record<string, TextFieldSpec>, s
   return part.value;
 }
 
-function assertRequiredPresent(spec: UploadSpec, staged: ReceivedFile[], fields: Record<string, string>): void {
+function assertRequiredPresent(spec: UploadSpec, received: ReceivedFile[], fields: Record<string, string>): void {
   const missing = [
     ...Object.entries(spec.files)
-      .filter(([field, file]) => file.required !== false && !staged.some((s) => s.field === field))
+      .filter(([field, file]) => file.required !== false && !received.some((file) => file.field === field))
       .map(([field]) => field),
     ...Object.entries(spec.fields ?? {})
       .filter(([field, text]) => text.required === true && !Object.hasOwn(fields, field))

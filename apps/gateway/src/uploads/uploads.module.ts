@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
-import { StagingSweeper } from './staging-sweeper';
 import { UploadPipeline } from './upload-pipeline';
 
-/** The streaming upload pipeline and its staging sweeper (needs StorageModule and the GatewayEnv). */
+/** The streaming upload pipeline (needs StorageModule). Leftovers are each owning service's reservation sweeper's. */
 @Module({
-  providers: [UploadPipeline, StagingSweeper],
+  providers: [UploadPipeline],
   exports: [UploadPipeline],
 })
 export class UploadsModule {}

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ReceivedFile } from '../uploads/received-file.dto';
+import { ReservationCommit } from '../uploads/upload-reservation.dto';
 
 /** Numeric ids on the wire (the spec's `lab_report_id`, `edit_id`, `template_id`): bigint identities. */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -40,15 +40,12 @@ export class LabReportReply {
   @ApiProperty({ nullable: true, type: Number, description: 'Newest version id, if any' }) latest_version_id: number | null;
 }
 
-export class CreateTemplateRequest {
+/** The commit of a template upload: the reservation, the one .docx written to its key, the name. */
+export class CreateTemplateRequest extends ReservationCommit {
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   name: string;
-
-  @ValidateNested()
-  @Type(() => ReceivedFile)
-  file: ReceivedFile;
 }
 
 export class TemplateReply {

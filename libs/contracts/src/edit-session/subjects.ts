@@ -5,7 +5,9 @@ export const EditSessionSubjects = {
   ...systemSubjects('edit-session'),
   createReport: 'svc.edit-session.reports.create',
   listReports: 'svc.edit-session.reports.list',
-  /** Commit of a template .docx the gateway staged. */
+  /** May this user upload a template now? Answers a reservation of its final key. */
+  reserveTemplateUpload: 'svc.edit-session.templates.reserve',
+  /** Commit of a template .docx the gateway wrote to its reserved key. */
   createTemplate: 'svc.edit-session.templates.create',
   listTemplates: 'svc.edit-session.templates.list',
   getActiveSession: 'svc.edit-session.sessions.get',

@@ -2,8 +2,7 @@ import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-vali
 
 /**
  * A file the gateway streamed to object storage, as it measured it (DESIGN.md "Big payloads never
- * cross NATS"): the key it wrote (a reserved key, or `staging/<uuid>` on the older path), the
- * byte count and sha256 of the bytes as received, and what the first bytes show. The declared
+ * cross NATS"): the key it wrote (a reserved key), the byte count and sha256 of the bytes as received, and what the first bytes show. The declared
  * content type and the name are the client's and not trusted. One class, validated where a
  * service receives it in a commit request.
  */
@@ -13,7 +12,7 @@ export class ReceivedFile {
   @MaxLength(100)
   field: string;
 
-  /** Object key; a service accepts only keys it reserved (or staged keys on the older path). */
+  /** Object key; a service accepts only keys it reserved. */
   @IsString()
   @MaxLength(1024)
   @Matches(/^[A-Za-z0-9_./-]+$/)

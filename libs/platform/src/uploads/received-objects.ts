@@ -4,9 +4,9 @@ import { ObjectStorage } from '../storage/object-storage';
 
 /**
  * The one check a service makes of a file the gateway says it wrote: the key is one the
- * service handed out (a reservation's keys, or a staging key on the older path), and the object is
- * there with the size the gateway counted. A missing or different object is a 400 (upload
- * again); storage being down is ObjectStorage's SERVICE_UNAVAILABLE.
+ * service handed out (its reservation's keys), and the object is there with the size the
+ * gateway counted. A missing or different object is a 400 (upload again); storage being down is
+ * ObjectStorage's SERVICE_UNAVAILABLE.
  */
 export async function assertReceived(storage: ObjectStorage, file: ReceivedFile, allowedKey: (key: string) => boolean): Promise<void> {
   if (!allowedKey(file.key)) {

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
 import { UploadsModule } from '../../uploads/uploads.module';
+import { IdentityClient } from '../identity-client';
 import { EmptyBodyAsNoBody } from './docrepo-body';
 import { ProjectDocumentsController } from './project-documents.controller';
 import { ProjectsController } from './projects.controller';
-import { IdentityClient } from '../identity-client';
 import { TokensController } from './tokens.controller';
 import { UserDirectoryController } from './user-directory.controller';
 

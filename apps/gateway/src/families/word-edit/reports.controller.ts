@@ -9,7 +9,7 @@ import {
   ListRequest,
   Principal,
   TemplateReply,
-  WordEditFileLimits,
+  UploadReservation,
 } from '@quire/contracts';
 import { RpcClient } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
@@ -21,12 +21,14 @@ import { assertUserPrincipal } from './browser-principal';
 import { WordEditClient } from './word-edit.client';
 import { ApiWordEditErrors } from './word-edit.errors';
 
+/** The .docx and its name; the file's limit is the reservation's. */
 const templateUploadSpec: UploadSpec = {
-  files: { file: { maxBytes: WordEditFileLimits.maxDocxBytes, signature: FileSignatures.ooxml, description: 'a Word document (.docx)' } },
+  files: { file: { signature: FileSignatures.ooxml, description: 'a Word document (.docx)' } },
   fields: { name: { maxLength: 300, required: true } },
 };
 
-const COMMIT_TIMEOUT_MS = 60_000;
+/** Reading a .docx directory by ranged GETs and recording the row; no bytes are copied. */
+const COMMIT_TIMEOUT_MS = 30_000;
 
 /**
  * Lab reports and report templates: not in the word-edit spec, but needed to use it. Under the
@@ -72,11 +74,15 @@ export class LabReportsController {
   @ApiWordEditErrors(400, 401, 403, 413, 503)
   async createTemplate(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<TemplateReply> {
     const context = { requestId, principal: assertUserPrincipal(principal) };
-    const received = await this.uploads.receive(request, templateUploadSpec);
-    const commit: CreateTemplateRequest = { name: received.fields['name']!, file: received.files[0]! };
-    return this.uploads.commit(received.files, () =>
-      this.rpc.request<TemplateReply>(EditSessionSubjects.createTemplate, commit, { ...context, timeoutMs: COMMIT_TIMEOUT_MS }),
-    );
+    return this.uploads.upload(request, {
+      reserve: () => this.rpc.request<UploadReservation>(EditSessionSubjects.reserveTemplateUpload, {}, context),
+      spec: () => templateUploadSpec,
+      commit: ({ reservationId }, { files, fields }) =>
+        this.rpc.request<TemplateReply>(EditSessionSubjects.createTemplate, { reservationId, files, name: fields['name']! } satisfies CreateTemplateRequest, {
+          ...context,
+          timeoutMs: COMMIT_TIMEOUT_MS,
+        }),
+    });
   }
 
   @Get('templates')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ReceivedFile } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
-import { assertOoxmlObject, assertPdfObject, assertReceived, isStagingKey, ObjectStorage } from '@quire/platform';
+import { assertOoxmlObject, assertPdfObject, assertReceived, ObjectStorage } from '@quire/platform';
 import { EditSessionEnv } from '../edit-session.env';
 
 /**
@@ -14,12 +14,9 @@ export async function firstFailure(work: Array<Promise<unknown>>): Promise<void>
   if (failure) throw failure.reason;
 }
 
-/**
- * Checks files the gateway wrote (to reserved keys, or to staging for templates) and moves staged
- * ones; never reads a whole file.
- */
+/** Checks files the gateway wrote to reserved keys; never reads a whole file. */
 @Injectable()
-export class StagedFiles {
+export class ReceivedFiles {
   constructor(
     private readonly storage: ObjectStorage,
     private readonly env: EditSessionEnv,
@@ -28,11 +25,6 @@ export class StagedFiles {
   /** The object as the gateway described it, at a key `allowed` accepts; otherwise a 400. */
   assertReceived(file: ReceivedFile, allowed: (key: string) => boolean): Promise<void> {
     return assertReceived(this.storage, file, allowed);
-  }
-
-  /** A template's staged object (the older staging path). */
-  assertStaged(file: ReceivedFile): Promise<void> {
-    return assertReceived(this.storage, file, isStagingKey);
   }
 
   async assertDocx(file: ReceivedFile): Promise<void> {
@@ -53,17 +45,7 @@ export class StagedFiles {
     );
   }
 
-  /** Copies staged objects to their final keys, all at once; on any failure removes the copies. */
-  async copyAll(moves: Array<{ from: string; to: string }>): Promise<void> {
-    try {
-      await firstFailure(moves.map((move) => this.storage.copy(move.from, move.to)));
-    } catch (error) {
-      await this.deleteQuietly(moves.map((move) => move.to));
-      throw error;
-    }
-  }
-
-  /** Never throws: a leftover is logged by ObjectStorage (the staging sweeper removes staged ones). */
+  /** Never throws: a leftover is logged by ObjectStorage (the reservation sweeper removes it). */
   deleteQuietly(keys: string[]): Promise<void> {
     return this.storage.deleteQuietly(keys);
   }
