@@ -3,6 +3,7 @@ import { ServiceSchemas } from '@quire/contracts';
 import { ServicePlatformModule, SystemModule } from '@quire/platform';
 import { ViewingSessionEnv } from './viewing-session.env';
 import { migrations } from './migrations';
+import { RenditionsModule } from './renditions/renditions.module';
 
 @Module({})
 export class ViewingSessionModule {
@@ -18,6 +19,7 @@ export class ViewingSessionModule {
           storage: true,
         }),
         SystemModule.forService('viewing-session'),
+        RenditionsModule,
       ],
     };
   }
