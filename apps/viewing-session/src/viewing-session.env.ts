@@ -49,6 +49,10 @@ export class ViewingSessionEnv extends ServiceEnv {
   @IsString()
   VIEWING_SOFFICE_PATH?: string;
 
+  /** PATH of the converter / poppler children, and where soffice is looked up. */
+  @IsString()
+  VIEWING_BIN_PATH: string = '/usr/local/bin:/usr/bin:/bin';
+
   /** A Python with LibreOffice's `uno` module. */
   @IsString()
   VIEWING_PYTHON_PATH: string = '/usr/bin/python3';

@@ -84,6 +84,8 @@ class Worker {
   }
 
   start(): Promise<void> {
+    // A worker whose soffice died while idle (killed, OOM) is replaced on its next start.
+    if (this.crashed && this.starting) this.stop();
     this.starting ??= this.startNow().catch((error: unknown) => {
       this.stop();
       throw error;

@@ -15,7 +15,7 @@ export const LIBREOFFICE_POOL = Symbol('LIBREOFFICE_POOL');
 
 /** The pool of this replica, or undefined when no soffice is installed (Office → FeatureDisabled). */
 export function createPool(env: ViewingSessionEnv): LibreOfficePool | undefined {
-  const sofficePath = findSoffice(env.VIEWING_SOFFICE_PATH);
+  const sofficePath = findSoffice(env.VIEWING_SOFFICE_PATH, env.VIEWING_BIN_PATH);
   if (!sofficePath) return undefined;
   return new LibreOfficePool({
     sofficePath,
@@ -26,7 +26,7 @@ export function createPool(env: ViewingSessionEnv): LibreOfficePool | undefined 
     maxRssBytes: env.VIEWING_POOL_MAX_RSS_MB * 1024 * 1024,
     timeoutMs: env.VIEWING_CONVERSION_TIMEOUT_MS,
     maxQueue: env.VIEWING_MAX_QUEUED,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: env.VIEWING_WORK_DIR },
+    env: { PATH: env.VIEWING_BIN_PATH, HOME: env.VIEWING_WORK_DIR },
   });
 }
 

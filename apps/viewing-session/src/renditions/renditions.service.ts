@@ -138,9 +138,12 @@ export class RenditionsService extends Renditions {
       [id, scope.accountId, sha256, optionsHash, JSON.stringify(DEFAULT_RENDER), format, kind, source.objectKey, source.sizeBytes],
     );
     if (inserted.length === 0) {
+      // (a CTE: TypeORM answers a bare UPDATE … RETURNING as [rows, count])
       const rows: Array<{ id: string; state: string }> = await this.db.query(
-        `UPDATE ${SCHEMA}."renditions" SET "last_used_at" = now()
-          WHERE "account_id" = $1 AND "sha256" = $2 AND "options_hash" = $3 RETURNING "id", "state"`,
+        `WITH touched AS (
+           UPDATE ${SCHEMA}."renditions" SET "last_used_at" = now()
+            WHERE "account_id" = $1 AND "sha256" = $2 AND "options_hash" = $3 RETURNING "id", "state")
+         SELECT * FROM touched`,
         [scope.accountId, sha256, optionsHash],
       );
       const existing = rows[0]!;
@@ -639,9 +642,9 @@ async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /** Whether `soffice` can be found (else Office formats are FeatureDisabled). */
-export function findSoffice(explicit?: string): string | undefined {
+export function findSoffice(explicit: string | undefined, searchPath: string): string | undefined {
   if (explicit) return existsSync(explicit) ? explicit : undefined;
-  for (const dir of (process.env.PATH ?? '').split(':')) {
+  for (const dir of searchPath.split(':')) {
     const candidate = path.join(dir, 'soffice');
     if (dir && existsSync(candidate)) return candidate;
   }
