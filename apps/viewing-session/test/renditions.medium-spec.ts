@@ -12,6 +12,7 @@ import { LibreOfficePool } from '../src/rendering/libreoffice-pool';
 import { ConversionQueue } from '../src/renditions/conversion-queue';
 import { ConverterUnavailable, RenditionNotReady, UnsupportedFormat } from '../src/renditions/renditions.api';
 import { RenditionsService } from '../src/renditions/renditions.service';
+import { ViewingPackagesService } from '../src/packages/viewing-packages.service';
 
 /**
  * Renditions against the real stack: Postgres (migrated schema), NATS JetStream (work queue), the
@@ -293,5 +294,23 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
     expect(await main.service.sweep(new Date(Date.now() - 24 * 3_600_000))).toBeGreaterThanOrEqual(1);
     expect(await storage.head(image.objectKey)).toBeUndefined();
     await expect(main.service.documentAttributes(scope, renditionId, { waitMs: 10 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('viewing packages: ready after the rendition, replaced per documentId, deleted, expired ones swept', async () => {
+    const scope = { accountId: randomUUID() };
+    const packages = new ViewingPackagesService(dataSource, main.service);
+    const documentId = `doc-${randomUUID()}`;
+    const source = await upload('pkg.png', await textImage('package'));
+    const { processId } = await packages.startForDocument(scope, documentId, source, 3600);
+    const ready = await waitFor(() => packages.findReady(scope, documentId), { timeoutMs: 30_000, description: 'the package to be ready' });
+    expect(ready.source.objectKey).toBe(source.objectKey);
+    expect(await packages.process(scope, processId)).toEqual({ state: 'complete', percentComplete: 100 });
+    expect(await packages.findReady({ accountId: randomUUID() }, documentId)).toBeUndefined();
+    expect(await packages.delete(scope, documentId)).toBe(true);
+    expect(await packages.findReady(scope, documentId)).toBeUndefined();
+    await packages.startForDocument(scope, documentId, source, 1);
+    await dataSource.query(`UPDATE "viewing"."viewing_packages" SET "expires_at" = now() - interval '1 minute' WHERE "account_id" = $1`, [scope.accountId]);
+    expect(await packages.findReady(scope, documentId)).toBeUndefined();
+    expect(await packages.sweep()).toBeGreaterThanOrEqual(1);
   });
 });

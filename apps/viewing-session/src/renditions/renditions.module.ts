@@ -7,7 +7,8 @@ import { NATS_CONNECTION, ObjectStorage } from '@quire/platform';
 import { LibreOfficePool } from '../rendering/libreoffice-pool';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { ConversionQueue } from './conversion-queue';
-import { Renditions } from './renditions.api';
+import { Renditions, ViewingPackages } from './renditions.api';
+import { ViewingPackagesService } from '../packages/viewing-packages.service';
 import { findSoffice, RenditionsService } from './renditions.service';
 import { RenditionsMetrics } from './renditions.metrics';
 
@@ -95,11 +96,13 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
       inject: [DataSource, ObjectStorage, ConversionQueue, ViewingSessionEnv, LIBREOFFICE_POOL],
     },
     { provide: Renditions, useExisting: RenditionsService },
+    { provide: ViewingPackagesService, useFactory: (db: DataSource, renditions: RenditionsService) => new ViewingPackagesService(db, renditions), inject: [DataSource, RenditionsService] },
+    { provide: ViewingPackages, useExisting: ViewingPackagesService },
     { provide: 'LIBREOFFICE_POOL_REF', useExisting: LIBREOFFICE_POOL },
     RenditionsMetrics,
     RenditionsLifecycle,
   ],
-  exports: [Renditions, RenditionsService],
+  exports: [Renditions, RenditionsService, ViewingPackages, ViewingPackagesService],
 })
 export class RenditionsModule {}
 
