@@ -1,26 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Gauge, Histogram, Metric, register } from 'prom-client';
+import { Gauge, register } from 'prom-client';
 import { LibreOfficePool } from '../rendering/libreoffice-pool';
 import { ConversionQueue } from './conversion-queue';
 import { RenditionsService } from './renditions.service';
 
-function once<T extends Metric>(name: string, make: () => T): T {
-  return (register.getSingleMetric(name) as T | undefined) ?? make();
-}
-
-/** Page render time (seconds), observed by RenditionsService. */
-export function renderDuration(): Histogram<'type'> {
-  return once(
-    'quire_viewing_render_duration_seconds',
-    () =>
-      new Histogram({
-        name: 'quire_viewing_render_duration_seconds',
-        help: 'Page image renders by type',
-        labelNames: ['type'],
-        buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      }),
-  );
-}
+import { once } from './render-duration';
 
 /** Queue depth, conversions done, pool size and workers' memory, read when scraped. */
 @Injectable()

@@ -28,7 +28,7 @@ import {
   Renditions,
   SourceObject,
 } from './renditions.api';
-import { renderDuration } from './renditions.metrics';
+import { renderDuration } from './render-duration';
 import { parseBboxLayout } from './text-layout';
 
 const run = promisify(execFile);
