@@ -3,7 +3,6 @@ import { ServiceSchemas } from '@quire/contracts';
 import { OutboundUrlPolicy, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { ViewingSessionEnv } from './viewing-session.env';
 import { migrations } from './migrations';
-import { Renditions } from './renditions/renditions.api';
 import { ViewingSecret } from './secrets/viewing-secret.entity';
 import { ViewingSecretsController } from './secrets/viewing-secrets.controller';
 import { ViewingSecretsRepository } from './secrets/viewing-secrets.repository';
@@ -13,7 +12,6 @@ import { DocumentSources } from './sessions/document-sources';
 import { PagesService } from './sessions/pages.service';
 import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
 import { SourceFilesService } from './sessions/source-files.service';
-import { UnavailableRenditions } from './sessions/unavailable-renditions';
 import { UrlSources } from './sessions/url-sources';
 import { ViewingSession, ViewingSessionSource } from './sessions/viewing-session.entities';
 import { ViewingSessionsController } from './sessions/viewing-sessions.controller';
@@ -34,6 +32,7 @@ export const viewingSessionProviders = [
   ViewingSessionsService,
   WatermarkedImages,
 ];
+import { RenditionsModule } from './renditions/renditions.module';
 
 @Module({})
 export class ViewingSessionModule {
@@ -49,6 +48,7 @@ export class ViewingSessionModule {
           storage: true,
         }),
         SystemModule.forService('viewing-session'),
+        RenditionsModule,
       ],
       controllers: [ViewingSessionsController, ViewingSecretsController],
       providers: [
@@ -56,8 +56,6 @@ export class ViewingSessionModule {
         SessionExpirySweeper,
         // OUTBOUND_URL_* settings, validated at start-up (ADR 014).
         { provide: OutboundUrlPolicy, useFactory: () => OutboundUrlPolicy.fromEnv() },
-        // Until viewing-render's RenditionsModule is merged (then: import it instead of this line).
-        { provide: Renditions, useClass: UnavailableRenditions },
       ],
     };
   }

@@ -7,7 +7,7 @@ import { AddressInfo } from 'node:net';
 import { AccountScope, EventPublisher, loadEnv, ObjectStorage, OutboundAllowList, OutboundUrlPolicy, StorageModule } from '@quire/platform';
 import { createMediumContext, MediumContext, testEnv } from '@quire/testing';
 import { migrations } from '../src/migrations';
-import { PageImage, Renditions, SourceObject, TextPage, ViewingPackages } from '../src/renditions/renditions.api';
+import { PageImage, PageText, ReadyPackage, Renditions, SourceObject, ViewingPackages } from '../src/renditions/renditions.api';
 import { ViewingSecret } from '../src/secrets/viewing-secret.entity';
 import { ViewingSecretsService } from '../src/secrets/viewing-secrets.service';
 import { CreateViewingSessionUseCase } from '../src/sessions/create-viewing-session.use-case';
@@ -46,7 +46,7 @@ class InMemoryRenditions extends Renditions {
     await this.storage().put(key, png, 'image/png');
     return { objectKey: key, contentType: 'image/png', etag: `"${createHash('md5').update(png).digest('hex')}"`, width, height };
   }
-  async text(): Promise<TextPage[]> {
+  async text(): Promise<PageText[]> {
     return [];
   }
 }
@@ -288,7 +288,7 @@ describe('viewing sessions (medium)', () => {
 
 /** viewing-render's ViewingPackages, as far as sessions see it: ready packages by documentId. */
 class MapViewingPackages extends ViewingPackages {
-  readonly ready = new Map<string, { renditionId: string; source: Record<string, unknown>; render: Record<string, unknown> }>();
+  readonly ready = new Map<string, ReadyPackage>();
   readonly startedFor: string[] = [];
   async findReady(scope: AccountScope, documentId: string) {
     return this.ready.get(`${scope.accountId}:${documentId}`);
@@ -331,7 +331,7 @@ describe('viewing sessions with caching (medium)', () => {
   it('document + documentId starts a package when none is ready, then uses the ready one (and refuses a conflicting fileName)', async () => {
     await create({ source: { type: 'document', fileName: 'docrepo:d1', documentId: 'doc_9495837910qc' } });
     expect(packages.startedFor).toEqual([`${A}:doc_9495837910qc`]);
-    packages.ready.set(`${A}:doc_9495837910qc`, { renditionId: 'r-package', source: { type: 'document', fileName: 'docrepo:d1' }, render: {} });
+    packages.ready.set(`${A}:doc_9495837910qc`, { renditionId: 'r-package', source: { objectKey: 'viewing/d1', sizeBytes: 1, fileName: 'docrepo:d1' }, render: {} });
     const before = documents.lookups.length;
     const { viewingSessionId } = await create({ source: { type: 'document', fileName: 'docrepo:d1', documentId: 'doc_9495837910qc' } });
     expect(documents.lookups.length).toBe(before);

@@ -15,6 +15,8 @@ export interface LibreOfficePoolOptions {
   size: number;
   /** Restart a worker after this many conversions (LibreOffice leaks memory). */
   maxConversionsPerWorker: number;
+  /** Restart a worker whose soffice process tree (RSS, from /proc) grew past this; 0 = never. */
+  maxRssBytes?: number;
   timeoutMs: number;
   /** Jobs waiting beyond the running ones; one more is refused with ConverterBusyError. */
   maxQueue: number;
@@ -22,7 +24,7 @@ export interface LibreOfficePoolOptions {
   env: Record<string, string>;
 }
 
-export const CONVERTIBLE_EXTENSIONS = ['docx', 'odt', 'rtf', 'txt', 'doc'] as const;
+export const CONVERTIBLE_EXTENSIONS = ['docx', 'odt', 'rtf', 'txt', 'doc', 'xlsx', 'pptx'] as const;
 
 const HEADLESS_FLAGS = ['--headless', '--invisible', '--nologo', '--norestore', '--nolockcheck', '--nodefault'];
 /** soffice's exit code after it created a new profile and asks to be started again. */
@@ -82,6 +84,8 @@ class Worker {
   }
 
   start(): Promise<void> {
+    // A worker whose soffice died while idle (killed, OOM) is replaced on its next start.
+    if (this.crashed && this.starting) this.stop();
     this.starting ??= this.startNow().catch((error: unknown) => {
       this.stop();
       throw error;
@@ -192,6 +196,9 @@ export class LibreOfficePool {
   private readonly workers: Worker[];
   private readonly queue: Job[] = [];
   private closed = false;
+  /** Conversions finished and workers restarted for their memory (metrics, tests). */
+  conversionsDone = 0;
+  memoryRestarts = 0;
 
   constructor(private readonly options: LibreOfficePoolOptions) {
     this.workers = Array.from({ length: options.size }, (_, index) => new Worker(index, options));
@@ -219,6 +226,15 @@ export class LibreOfficePool {
     return this.workers.map((worker) => worker.pid).filter((pid): pid is number => pid !== undefined);
   }
 
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** RSS of each started worker's soffice process tree, bytes. */
+  async workerRss(): Promise<number[]> {
+    return Promise.all(this.workerPids().map((pid) => processTreeRss(pid)));
+  }
+
   get queued(): number {
     return this.queue.length;
   }
@@ -244,7 +260,12 @@ export class LibreOfficePool {
     try {
       await fs.mkdir(this.options.workDir, { recursive: true });
       await worker.convert(job.input, job.output);
+      this.conversionsDone += 1;
       if (worker.conversions >= this.options.maxConversionsPerWorker) worker.stop();
+      else if (this.options.maxRssBytes && worker.pid && (await processTreeRss(worker.pid)) > this.options.maxRssBytes) {
+        this.memoryRestarts += 1;
+        worker.stop();
+      }
       job.resolve();
     } catch (error) {
       const died = error instanceof WorkerDiedError || worker.crashed;
@@ -260,4 +281,44 @@ export class LibreOfficePool {
       if (!this.closed) this.dispatch();
     }
   }
+}
+
+/**
+ * Resident memory of a process and all its descendants (oosplash → soffice.bin), from /proc:
+ * children found by the parent pid field of /proc/<pid>/stat. 0 where /proc is absent.
+ */
+export async function processTreeRss(rootPid: number): Promise<number> {
+  let entries: string[];
+  try {
+    entries = (await fs.readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  const parents = new Map<number, number>();
+  const rss = new Map<number, number>();
+  const pageSize = 4096;
+  await Promise.all(
+    entries.map(async (name) => {
+      try {
+        const stat = await fs.readFile(`/proc/${name}/stat`, 'utf8');
+        // Fields after the command (which may hold spaces) start after the last ')'.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        parents.set(Number(name), Number(fields[1]));
+        rss.set(Number(name), Number(fields[21]) * pageSize);
+      } catch {
+        // the process ended meanwhile
+      }
+    }),
+  );
+  let total = 0;
+  const pending = [rootPid];
+  const seen = new Set<number>();
+  while (pending.length) {
+    const pid = pending.pop()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    total += rss.get(pid) ?? 0;
+    for (const [child, parent] of parents) if (parent === pid) pending.push(child);
+  }
+  return total;
 }

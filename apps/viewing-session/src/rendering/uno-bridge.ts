@@ -44,7 +44,14 @@ for line in sys.stdin:
         if doc is None:
             raise Exception("LibreOffice could not open the document")
         try:
-            doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (prop("FilterName", "writer_pdf_Export"),))
+            pdf_filter = "writer_pdf_Export"
+            if doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
+                pdf_filter = "calc_pdf_Export"
+            elif doc.supportsService("com.sun.star.presentation.PresentationDocument"):
+                pdf_filter = "impress_pdf_Export"
+            elif doc.supportsService("com.sun.star.drawing.DrawingDocument"):
+                pdf_filter = "draw_pdf_Export"
+            doc.storeToURL(uno.systemPathToFileUrl(job["out"]), (prop("FilterName", pdf_filter),))
         finally:
             doc.close(True)
         print(json.dumps({"id": job["id"], "ok": True}), flush=True)

@@ -156,7 +156,7 @@ export class CreateViewingSessionUseCase {
   private async planCachedDocument(principal: Principal, source: ViewingSourceBody, body: CreateViewingSessionBody): Promise<PlannedSource> {
     const ready = await this.packages?.findReady(principal, source.documentId!);
     if (ready) {
-      if (ready.source['fileName'] !== undefined && ready.source['fileName'] !== source.fileName) {
+      if (ready.source.fileName !== undefined && ready.source.fileName !== source.fileName) {
         throw viewingInputError('InputConflictsWithViewingPackage', 'fileName differs from the viewing package of this documentId', { in: 'body', at: 'source.fileName' });
       }
       this.assertRenderMatches(ready.render, body);
@@ -165,7 +165,7 @@ export class CreateViewingSessionUseCase {
     const object = await this.documents.resolve(principal, source.fileName!, 'source.fileName');
     const planned = await this.started(principal, { slot: 'single', type: 'document', reference: source.fileName!, object, owned: false }, false, 'source.fileName');
     if (this.packages) {
-      await this.packages.startForDocument(principal, source.documentId!, object, this.env.VIEWING_PACKAGE_LIFETIME_SECONDS);
+      await this.packages.startForDocument(principal, source.documentId!, { ...object, fileName: source.fileName }, this.env.VIEWING_PACKAGE_LIFETIME_SECONDS);
     } else {
       this.logger.warn({ documentId: source.documentId }, 'No viewing packages in this build: the session is not cached');
     }

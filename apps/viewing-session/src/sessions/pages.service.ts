@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DocumentAttributesRequest, PageImageReply, PageImageRequest, PageRequest, TextRequest } from '@quire/contracts';
-import { Renditions, TextPage } from '../renditions/renditions.api';
+import { Renditions, PageText } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { WatermarkedImages } from '../watermarks/watermarked-images';
 import { ViewingSession } from './viewing-session.entities';
@@ -58,7 +58,7 @@ export class PagesService {
     return this.watermarks.stamped(session, clean, session.watermarks, page.width);
   }
 
-  async text(request: TextRequest): Promise<{ pages: TextPage[] }> {
+  async text(request: TextRequest): Promise<{ pages: PageText[] }> {
     if (request.end < request.begin) throw viewingInputError('InvalidInput', 'end is before begin', { in: 'path', at: 'end' });
     if (request.end - request.begin > 100) throw viewingInputError('InvalidInput', 'At most 101 pages of text at once', { in: 'path', at: 'end' });
     const { session, renditionId } = await this.rendition(request.viewingSessionId);
