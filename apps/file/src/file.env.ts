@@ -1,10 +1,10 @@
 import { IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { ServiceEnv } from '@quire/platform';
+import { UploadReservationEnv } from '@quire/platform';
 
 const MiB = 1024 * 1024;
 
 /** Settings of the file service (see README, "Configuration"). */
-export class FileEnv extends ServiceEnv {
+export class FileEnv extends UploadReservationEnv {
   /**
    * Signs view links (HMAC-SHA256). Required in production; elsewhere a random one is made per
    * process when unset (links then die with the process, which is fine for one dev process).
@@ -48,14 +48,4 @@ export class FileEnv extends ServiceEnv {
   @IsInt()
   @Min(1)
   FILE_VARIANT_MAX_INPUT_PIXELS: number = 50_000_000;
-
-  /** How long an upload's reservation stays open; after it the sweeper deletes what was written. */
-  @IsInt()
-  @Min(60)
-  UPLOAD_RESERVATION_TTL_SECONDS: number = 3600;
-
-  /** How often expired upload reservations are swept (each replica; SKIP LOCKED). */
-  @IsInt()
-  @Min(1)
-  UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS: number = 60;
 }

@@ -28,6 +28,7 @@ describe('file viewing source (medium)', () => {
     const sources = context.get(ViewingSourceRepository);
     expect(await sources.find({ accountId: A }, id)).toEqual({ objectKey: `file/${id}`, sizeBytes: 42, sha256: 'c'.repeat(64), contentType: 'application/pdf', name: 'scan.pdf' });
     expect(await sources.find({ accountId: randomUUID() }, id)).toBeUndefined();
+    expect(await sources.find({ accountId: A }, id, 1)).toBeUndefined();
     expect(await sources.find({ accountId: A }, 'not-a-uuid')).toBeUndefined();
   });
 });

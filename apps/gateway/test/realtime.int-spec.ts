@@ -2,18 +2,7 @@ import { NatsConnection, Subscription } from 'nats';
 import { ClientOptions } from 'ws';
 import { QuireJwt } from '@quire/auth';
 import { Principal } from '@quire/contracts';
-import {
-  createTestDatabase,
-  removeBucket,
-  RunningApp,
-  signInAs,
-  startApp,
-  TestDatabase,
-  testEnv,
-  testS3Client,
-  TestSocket,
-  uniqueId,
-} from '@quire/testing';
+import { E2eStack, RunningApp, signInAs, TestSocket, uniqueId } from '@quire/testing';
 import { publish, respond, testNats } from './support/nats-test';
 
 /** Identity and the gateway as processes; clients over real WebSockets; events published on NATS. */
@@ -25,9 +14,8 @@ describe('gateway /ws', () => {
   const run = uniqueId();
   const tokenOf = (principal: Principal) => tokens.get(principal.userId)!;
 
-  let database: TestDatabase;
+  const e2e = new E2eStack();
   let env: Record<string, string>;
-  let identity: RunningApp;
   let gateway: RunningApp;
   let nats: NatsConnection;
   let wsUrl: string;
@@ -44,16 +32,14 @@ describe('gateway /ws', () => {
     publish(nats, `${env.NATS_SUBJECT_PREFIX}evt.identity.notice`, { room, event: name, data, ...(sequence !== undefined ? { sequence } : {}) });
 
   beforeAll(async () => {
-    database = await createTestDatabase('gateway_ws');
-    env = testEnv({
-      DATABASE_URL: database.url,
+    env = await e2e.open('gateway_ws', {
       NATS_REQUEST_TIMEOUT_MS: '500',
       WS_MAX_ROOMS_PER_SOCKET: '3',
       WS_MAX_MESSAGE_BYTES: '1024',
       WS_HEARTBEAT_SECONDS: '1',
     });
     nats = await testNats(env.NATS_URL);
-    [identity, gateway] = await Promise.all([startApp('identity', env), startApp('gateway', env)]);
+    [, gateway] = await e2e.start('identity', 'gateway');
     wsUrl = `${gateway.url.replace('http', 'ws')}/ws`;
     for (const account of ['A', 'B']) {
       const signedIn = await signInAs({ gatewayUrl: gateway.url, env }, { account });
@@ -66,10 +52,8 @@ describe('gateway /ws', () => {
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     for (const subscription of subscriptions) subscription.unsubscribe();
-    await Promise.all([identity?.stop(), gateway?.stop()]);
+    await e2e.close();
     await nats?.drain();
-    await database?.drop();
-    if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
   });
 
   describe('authentication', () => {

@@ -1,14 +1,4 @@
-import {
-  createTestDatabase,
-  removeBucket,
-  RunningApp,
-  signInAs,
-  startApp,
-  TestDatabase,
-  TestIdentity,
-  testEnv,
-  testS3Client,
-} from '@quire/testing';
+import { E2eStack, RunningApp, signInAs, TestIdentity } from '@quire/testing';
 import { call, sql } from './support';
 
 /** The rest-auth spec's unauthenticated routes, exactly. */
@@ -28,9 +18,7 @@ const SOME_UUID = '00000000-0000-4000-8000-000000000000';
 
 /** Users, teams, tokens and the public routes through the gateway, with two accounts. */
 describe('identity: directory, tokens and tenants', () => {
-  let database: TestDatabase;
-  let env: Record<string, string>;
-  const apps: RunningApp[] = [];
+  const e2e = new E2eStack();
   let gateway: RunningApp;
   let adminA: TestIdentity;
   let userA: TestIdentity;
@@ -39,22 +27,16 @@ describe('identity: directory, tokens and tenants', () => {
     call(gateway.url, method, `/api/v1${path}`, { headers: { 'x-api-token': who.apiToken }, body });
 
   beforeAll(async () => {
-    database = await createTestDatabase('identity_directory');
-    env = testEnv({ DATABASE_URL: database.url });
-    apps.push(await startApp('identity', env));
-    gateway = await startApp('gateway', env);
-    apps.push(gateway);
+    const env = await e2e.open('identity_directory');
+    await e2e.start('identity');
+    [gateway] = await e2e.start('gateway');
     const stack = { gatewayUrl: gateway.url, env };
     adminA = await signInAs(stack, { account: 'A', roles: ['admin', 'user'], displayName: 'Ada Admin' });
     userA = await signInAs(stack, { account: 'A' });
     adminB = await signInAs(stack, { account: 'B', roles: ['admin'] });
   });
 
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop()));
-    await database?.drop();
-    if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
-  });
+  afterAll(() => e2e.close());
 
   it('signInAs gives real users: same key, same account; roles honoured; both tokens work', async () => {
     expect(adminA.principal.accountId).toBe(userA.principal.accountId);
@@ -83,8 +65,8 @@ describe('identity: directory, tokens and tenants', () => {
 
   it('serves the sign-in form data for the account named by X-AccountCode', async () => {
     const accountA = adminA.principal.accountId;
-    const [institute] = await sql<{ id: string }>(database.url, `INSERT INTO "identity"."institutes" ("account_id", "name") VALUES ($1, 'North Lab') RETURNING "id"`, [accountA]);
-    await sql(database.url, `INSERT INTO "identity"."departments" ("account_id", "institute_id", "name") VALUES ($1, $2, 'Pathology')`, [accountA, institute!.id]);
+    const [institute] = await sql<{ id: string }>(e2e.databaseUrl, `INSERT INTO "identity"."institutes" ("account_id", "name") VALUES ($1, 'North Lab') RETURNING "id"`, [accountA]);
+    await sql(e2e.databaseUrl, `INSERT INTO "identity"."departments" ("account_id", "institute_id", "name") VALUES ($1, $2, 'Pathology')`, [accountA, institute!.id]);
     const headers = { 'x-accountcode': 'A' };
     expect(await call(gateway.url, 'GET', '/rest/ng/institutes', { headers })).toEqual({
       status: 200,
@@ -110,7 +92,7 @@ describe('identity: directory, tokens and tenants', () => {
     const listed = (await api(userA, 'GET', '/tokens')).body as Array<Record<string, unknown>>;
     expect(listed.map((t) => t['id'])).toContain(id);
     expect(JSON.stringify(listed)).not.toContain(token.slice(-20));
-    const stored = await sql<{ token_hash: string }>(database.url, `SELECT "token_hash" FROM "identity"."api_tokens" WHERE "id" = $1`, [id]);
+    const stored = await sql<{ token_hash: string }>(e2e.databaseUrl, `SELECT "token_hash" FROM "identity"."api_tokens" WHERE "id" = $1`, [id]);
     expect(stored[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const use = () => call(gateway.url, 'GET', '/api/v1/roles', { headers: { 'x-api-token': token } });

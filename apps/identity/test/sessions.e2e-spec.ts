@@ -1,14 +1,4 @@
-import {
-  createTestDatabase,
-  removeBucket,
-  RunningApp,
-  signInAs,
-  startApp,
-  TestDatabase,
-  testEnv,
-  testS3Client,
-  waitFor,
-} from '@quire/testing';
+import { E2eStack, RunningApp, signInAs, waitFor } from '@quire/testing';
 import { call, MailCatcher, sql } from './support';
 
 const ADMIN_PASSWORD = 'Bootstrap-Pass-2024';
@@ -19,9 +9,8 @@ const INVALID = [{ code: 'UNAUTHENTICATED', message: 'Invalid login name or pass
  * bootstrap race), two gateways (revocation reaches every replica), Postgres and NATS.
  */
 describe('identity: sessions', () => {
-  let database: TestDatabase;
+  const e2e = new E2eStack();
   let env: Record<string, string>;
-  const apps: RunningApp[] = [];
   let gateway: RunningApp;
   let otherGateway: RunningApp;
   let mail: MailCatcher;
@@ -30,9 +19,7 @@ describe('identity: sessions', () => {
     call(gateway.url, 'POST', '/rest/ng/sessions', { body, headers: { 'x-accountcode': accountCode, ...(from ? { 'x-forwarded-for': from } : {}) } });
 
   beforeAll(async () => {
-    database = await createTestDatabase('identity_sessions');
-    env = testEnv({
-      DATABASE_URL: database.url,
+    env = await e2e.open('identity_sessions', {
       IDENTITY_BOOTSTRAP_ACCOUNT_CODE: 'boot',
       IDENTITY_BOOTSTRAP_ADMIN_LOGIN: 'admin',
       IDENTITY_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -41,21 +28,18 @@ describe('identity: sessions', () => {
       TRUST_PROXY_HOPS: '1',
     });
     // Two replicas start together: one account, one admin.
-    apps.push(...(await Promise.all([startApp('identity', env), startApp('identity', env), startApp('file', env), startApp('edit-session', env)])));
-    [gateway, otherGateway] = await Promise.all([startApp('gateway', env), startApp('gateway', env)]);
-    apps.push(gateway, otherGateway);
+    await e2e.start('identity', 'identity', 'file', 'edit-session');
+    [gateway, otherGateway] = await e2e.start('gateway', 'gateway');
     mail = await MailCatcher.start(env.NATS_URL, `${env.NATS_SUBJECT_PREFIX}evt.identity.mail_requested`);
   });
 
   afterAll(async () => {
     await mail?.stop();
-    await Promise.all(apps.map((app) => app.stop()));
-    await database?.drop();
-    if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
+    await e2e.close();
   });
 
   it('bootstraps one account and one admin, even with two replicas starting at once', async () => {
-    const rows = await sql(database.url, `SELECT a."code", u."login_name" FROM "identity"."users" u JOIN "identity"."accounts" a ON a."id" = u."account_id"`);
+    const rows = await sql(e2e.databaseUrl, `SELECT a."code", u."login_name" FROM "identity"."users" u JOIN "identity"."accounts" a ON a."id" = u."account_id"`);
     expect(rows).toEqual([{ code: 'boot', login_name: 'admin' }]);
   });
 
@@ -132,7 +116,7 @@ describe('identity: sessions', () => {
     const states = ['pending', 'locked', 'disabled'] as const;
     const users = await Promise.all(states.map(() => signInAs(stack(), { account: 'states' })));
     for (const [i, state] of states.entries()) {
-      await sql(database.url, `UPDATE "identity"."users" SET "status" = $1 WHERE "id" = $2`, [state, users[i]!.principal.userId]);
+      await sql(e2e.databaseUrl, `UPDATE "identity"."users" SET "status" = $1 WHERE "id" = $2`, [state, users[i]!.principal.userId]);
     }
     const active = await signInAs(stack(), { account: 'states' });
     const answers = [
@@ -182,7 +166,7 @@ describe('identity: sessions', () => {
     expect(forgot).toEqual({ status: 200, body: expect.objectContaining({ status: 'success' }) });
     expect(unknown).toEqual(forgot);
     const resetToken = await mail.resetTokenFor(name, before);
-    const stored = await sql<{ token_hash: string }>(database.url, `SELECT "token_hash" FROM "identity"."password_reset_tokens"`);
+    const stored = await sql<{ token_hash: string }>(e2e.databaseUrl, `SELECT "token_hash" FROM "identity"."password_reset_tokens"`);
     expect(stored.map((r) => r.token_hash)).not.toContain(resetToken);
 
     const reset = (token: string, password: string) =>
@@ -200,7 +184,7 @@ describe('identity: sessions', () => {
     const before = mail.mails.length;
     await call(gateway.url, 'POST', '/rest/ng/users/forgot-password', { body: { loginName: dave.principal.loginName }, headers: { 'x-accountcode': 'lock' } });
     const token = await mail.resetTokenFor(dave.principal.loginName!, before);
-    await sql(database.url, `UPDATE "identity"."password_reset_tokens" SET "expires_at" = now() - interval '1 second' WHERE "user_id" = $1`, [dave.principal.userId]);
+    await sql(e2e.databaseUrl, `UPDATE "identity"."password_reset_tokens" SET "expires_at" = now() - interval '1 second' WHERE "user_id" = $1`, [dave.principal.userId]);
     const reset = await call(gateway.url, 'POST', '/rest/ng/users/reset-password', {
       body: { loginName: dave.principal.loginName, resetPasswordToken: token, password: 'New-password-42' },
       headers: { 'x-accountcode': 'lock' },

@@ -2,18 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import {
-  buildZipOf,
-  createTestDatabase,
-  removeBucket,
-  RunningApp,
-  signInAs,
-  startApp,
-  TestDatabase,
-  testEnv,
-  TestIdentity,
-  testS3Client,
-} from '@quire/testing';
+import { buildZipOf, E2eStack, RunningApp, signInAs, TestIdentity } from '@quire/testing';
 
 /**
  * The viewing family through the real gateway, identity, viewing-session and document-repository
@@ -21,10 +10,8 @@ import {
  * viewing-render's and not on this branch: sessions are created, page calls answer 503.
  */
 describe('viewing sessions (gateway + viewing-session + docrepo + identity)', () => {
-  const s3 = testS3Client();
-  let database: TestDatabase;
+  const e2e = new E2eStack();
   let env: Record<string, string>;
-  const apps: RunningApp[] = [];
   let gateway: RunningApp;
   let admin: TestIdentity;
   let user: TestIdentity;
@@ -37,20 +24,17 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
   beforeAll(async () => {
-    database = await createTestDatabase('viewing');
-    env = testEnv({ DATABASE_URL: database.url, RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024), OUTBOUND_URL_ALLOW_HOSTS: '127.0.0.1' });
+    env = await e2e.open('viewing', { RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(64 * 1024), OUTBOUND_URL_ALLOW_HOSTS: '127.0.0.1' });
     site = createServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/pdf' }).end(pdf));
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    const started = await Promise.all(['identity', 'viewing-session', 'document-repository'].map((name) => startApp(name, env)));
-    apps.push(...started);
-    gateway = await startApp('gateway', env);
-    apps.push(gateway);
+    await e2e.start('identity', 'viewing-session', 'document-repository');
+    [gateway] = await e2e.start('gateway');
     const stack = { gatewayUrl: gateway.url, env };
     admin = await signInAs(stack, { account: 'A', roles: ['user', 'admin'] });
     user = await signInAs(stack, { account: 'A' });
     outsider = await signInAs(stack, { account: 'B' });
     // A docrepo document with one version, straight into its tables (docrepo's API is another helper's).
-    const pg = new Client({ connectionString: database.url });
+    const pg = new Client({ connectionString: e2e.databaseUrl });
     await pg.connect();
     try {
       const accountId = admin.principal.accountId;
@@ -77,10 +61,8 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop()));
+    await e2e.close();
     await new Promise((resolve) => site?.close(resolve));
-    await database?.drop();
-    if (env) await removeBucket(s3, env.S3_BUCKET);
   });
 
   async function call(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) {

@@ -8,17 +8,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import {
-  createTestDatabase,
-  removeBucket,
-  RunningApp,
-  signInAs,
-  startApp,
-  TestDatabase,
-  testEnv,
-  testS3Client,
-  waitFor,
-} from '@quire/testing';
+import { E2eStack, RunningApp, signInAs, testS3Client, waitFor } from '@quire/testing';
 import { agentHome, AgentProcess, runAgent, wordStyleSave } from './support/agent-process';
 import { makeDocx } from './support/docx-fixture';
 
@@ -32,27 +22,22 @@ function s3Location(uri: string): { bucket: string; key: string } {
 }
 
 describe('word-agent on the real stack (gateway + edit-session)', () => {
-  let database: TestDatabase;
+  const e2e = new E2eStack();
   let env: Record<string, string>;
   let gateway: RunningApp;
-  const apps: RunningApp[] = [];
   let home: Awaited<ReturnType<typeof agentHome>>;
   let agent: AgentProcess | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase('word_agent_real');
-    env = testEnv({ DATABASE_URL: database.url });
-    apps.push(...(await Promise.all(SERVICES.map((name) => startApp(name, env)))));
-    gateway = await startApp('gateway', env);
-    apps.push(gateway);
+    env = await e2e.open('word_agent_real');
+    await e2e.start(...SERVICES);
+    [gateway] = await e2e.start('gateway');
     home = await agentHome();
   });
 
   afterAll(async () => {
     await agent?.stop();
-    await Promise.all(apps.map((app) => app.stop()));
-    await database?.drop();
-    if (env) await removeBucket(testS3Client(), env.S3_BUCKET);
+    await e2e.close();
     await home?.cleanup();
   });
 

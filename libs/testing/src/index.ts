@@ -7,3 +7,4 @@ export * from './docx';
 export * from './ws-client';
 export * from './medium';
 export * from './medium-outbox';
+export * from './e2e-stack';

@@ -1,9 +1,7 @@
-import { Controller, Injectable, Module } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { Principal, ResolveViewingSourceRequest, ViewingSourceReply, ViewingSourceSubjects } from '@quire/contracts';
-import { DomainError } from '@quire/errors';
-import { AccountScope, AccountScopedRepository, Db, RpcPrincipal } from '@quire/platform';
+import { ViewingSourceReply, ViewingSourceSubjects } from '@quire/contracts';
+import { AccountScope, AccountScopedRepository, Db, ViewingSourceLookup, viewingSourceModule } from '@quire/platform';
 import { Project } from '../projects/project.entities';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,7 +12,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * (The entity argument is unused: every query here is raw SQL through the scoped `sql` helper.)
  */
 @Injectable()
-export class ViewingSourceRepository extends AccountScopedRepository<Project> {
+export class ViewingSourceRepository extends AccountScopedRepository<Project> implements ViewingSourceLookup {
   constructor(db: TransactionHost) {
     super(db as Db, Project);
   }
@@ -35,18 +33,9 @@ export class ViewingSourceRepository extends AccountScopedRepository<Project> {
   }
 }
 
-@Controller()
-export class ViewingSourceController {
-  constructor(private readonly sources: ViewingSourceRepository) {}
-
-  @MessagePattern(ViewingSourceSubjects.documentRepository)
-  async resolve(@Payload() request: ResolveViewingSourceRequest, @RpcPrincipal() principal: Principal): Promise<ViewingSourceReply> {
-    const found = await this.sources.find(principal, request.id, request.version);
-    if (!found) throw DomainError.notFound('Document');
-    return found;
-  }
-}
-
 /** `svc.document-repository.viewing_source.resolve` for the viewing service (libs/contracts/src/viewing). */
-@Module({ controllers: [ViewingSourceController], providers: [ViewingSourceRepository] })
-export class ViewingSourceModule {}
+export const ViewingSourceModule = viewingSourceModule({
+  subject: ViewingSourceSubjects.documentRepository,
+  lookup: ViewingSourceRepository,
+  notFound: 'Document',
+});

@@ -1,16 +1,14 @@
-import { Controller, Injectable, Module } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { Principal, ResolveViewingSourceRequest, ViewingSourceReply, ViewingSourceSubjects } from '@quire/contracts';
-import { DomainError } from '@quire/errors';
-import { AccountScope, AccountScopedRepository, Db, RpcPrincipal } from '@quire/platform';
+import { ViewingSourceReply, ViewingSourceSubjects } from '@quire/contracts';
+import { AccountScope, AccountScopedRepository, Db, ViewingSourceLookup, viewingSourceModule } from '@quire/platform';
 import { ReportVersion } from '../versions/report-version.entity';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** A lab report version's .docx, as a viewing session's `document` source (`labreport:<id>[@<n>]`). */
 @Injectable()
-export class ViewingSourceRepository extends AccountScopedRepository<ReportVersion> {
+export class ViewingSourceRepository extends AccountScopedRepository<ReportVersion> implements ViewingSourceLookup {
   constructor(db: TransactionHost) {
     super(db as Db, ReportVersion);
   }
@@ -37,18 +35,9 @@ export class ViewingSourceRepository extends AccountScopedRepository<ReportVersi
   }
 }
 
-@Controller()
-export class ViewingSourceController {
-  constructor(private readonly sources: ViewingSourceRepository) {}
-
-  @MessagePattern(ViewingSourceSubjects.labReport)
-  async resolve(@Payload() request: ResolveViewingSourceRequest, @RpcPrincipal() principal: Principal): Promise<ViewingSourceReply> {
-    const found = await this.sources.find(principal, request.id, request.version);
-    if (!found) throw DomainError.notFound('Report version');
-    return found;
-  }
-}
-
 /** `svc.edit-session.viewing_source.resolve` for the viewing service (libs/contracts/src/viewing). */
-@Module({ controllers: [ViewingSourceController], providers: [ViewingSourceRepository] })
-export class ViewingSourceModule {}
+export const ViewingSourceModule = viewingSourceModule({
+  subject: ViewingSourceSubjects.labReport,
+  lookup: ViewingSourceRepository,
+  notFound: 'Report version',
+});

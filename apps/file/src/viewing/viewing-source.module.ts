@@ -1,22 +1,21 @@
-import { Controller, Injectable, Module } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { Principal, ResolveViewingSourceRequest, ViewingSourceReply, ViewingSourceSubjects } from '@quire/contracts';
-import { DomainError } from '@quire/errors';
-import { AccountScope, AccountScopedRepository, Db, RpcPrincipal } from '@quire/platform';
+import { ViewingSourceReply, ViewingSourceSubjects } from '@quire/contracts';
+import { AccountScope, AccountScopedRepository, Db, ViewingSourceLookup, viewingSourceModule } from '@quire/platform';
 import { StoredFile } from '../files/file.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A file of the caller's account, as a viewing session's `document` source (`file:<id>`). */
 @Injectable()
-export class ViewingSourceRepository extends AccountScopedRepository<StoredFile> {
+export class ViewingSourceRepository extends AccountScopedRepository<StoredFile> implements ViewingSourceLookup {
   constructor(db: TransactionHost) {
     super(db as Db, StoredFile);
   }
 
-  async find(scope: AccountScope, id: string): Promise<ViewingSourceReply | undefined> {
-    if (!UUID.test(id)) return undefined;
+  async find(scope: AccountScope, id: string, version?: number): Promise<ViewingSourceReply | undefined> {
+    // Files have no versions: naming one names nothing.
+    if (version !== undefined || !UUID.test(id)) return undefined;
     const [row] = await this.sql<{ storage_key: string; size: string; sha256: string; content_type: string; name: string }>(
       scope,
       `SELECT storage_key, size, sha256, content_type, name FROM "file"."files" WHERE account_id = $1 AND id = $2`,
@@ -26,19 +25,9 @@ export class ViewingSourceRepository extends AccountScopedRepository<StoredFile>
   }
 }
 
-@Controller()
-export class ViewingSourceController {
-  constructor(private readonly sources: ViewingSourceRepository) {}
-
-  @MessagePattern(ViewingSourceSubjects.file)
-  async resolve(@Payload() request: ResolveViewingSourceRequest, @RpcPrincipal() principal: Principal): Promise<ViewingSourceReply> {
-    // Files have no versions: naming one names nothing.
-    const found = request.version === undefined ? await this.sources.find(principal, request.id) : undefined;
-    if (!found) throw DomainError.notFound('File');
-    return found;
-  }
-}
-
 /** `svc.file.viewing_source.resolve` for the viewing service (libs/contracts/src/viewing). */
-@Module({ controllers: [ViewingSourceController], providers: [ViewingSourceRepository] })
-export class ViewingSourceModule {}
+export const ViewingSourceModule = viewingSourceModule({
+  subject: ViewingSourceSubjects.file,
+  lookup: ViewingSourceRepository,
+  notFound: 'File',
+});

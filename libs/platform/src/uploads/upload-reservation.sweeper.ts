@@ -1,5 +1,6 @@
 import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { ObjectStorage } from '../storage/object-storage';
+import { IntervalSweep } from '../system/interval-sweep';
 import { UploadReservations } from './upload-reservations';
 
 export interface UploadReservationSweepOptions {
@@ -17,25 +18,28 @@ export interface UploadReservationSweepOptions {
  * is migrated (bootstrapService's `afterMigrations`); stops and waits for a round on shutdown.
  */
 export class UploadReservationSweeper implements OnApplicationShutdown {
-  private readonly logger = new Logger(UploadReservationSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly background: IntervalSweep;
 
   constructor(
     private readonly reservations: UploadReservations,
     private readonly storage: ObjectStorage,
     private readonly options: UploadReservationSweepOptions,
-  ) {}
-
-  start(): void {
-    this.timer ??= setInterval(() => this.sweepInBackground(), this.options.sweepIntervalMs);
-    this.timer.unref();
+  ) {
+    this.background = new IntervalSweep(new Logger(UploadReservationSweeper.name), {
+      intervalMs: options.sweepIntervalMs,
+      round: () => this.sweep(),
+      countKey: 'swept',
+      doneMessage: 'Swept expired upload reservations',
+      failedMessage: 'Upload reservation sweep failed; retrying next interval',
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  start(): void {
+    this.background.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.background.stop();
   }
 
   /** One full sweep (rounds until nothing expired is left); answers the reservations swept. Throws on failure. */
@@ -48,14 +52,6 @@ export class UploadReservationSweeper implements OnApplicationShutdown {
       total += swept;
       if (swept < batch) return total;
     }
-  }
-
-  private sweepInBackground(): void {
-    if (this.running) return;
-    this.running = this.sweep()
-      .then((swept) => swept && this.logger.log({ swept }, 'Swept expired upload reservations'))
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'Upload reservation sweep failed; retrying next interval'))
-      .finally(() => (this.running = undefined));
   }
 }
 
