@@ -4,7 +4,12 @@
 // multipart Upload of the same bytes straight to the same S3, in the same run. Sequential uploads;
 // reports MB/s of each, the ratio, and the gateway's RSS before / peak / after. The saves are sent by
 // curl (a lean separate process); the same saves sent with Node's fetch from this process, as the
-// Word agent sends them, are reported as a reference.
+// Word agent sends them, are reported as a reference. The floor: the same save (sent by curl) to a
+// bare Node http server with no framework (bench/baseline/bare-agent-save.js: busboy, SDK `Upload`
+// of each part while hashing it, answer), in the same run, interleaved pair by pair; printed as
+// platform/SDK, floor/SDK and platform/floor ratios. A second floor (`floorUnsigned`) is the same
+// bare server with the parts sent UNSIGNED-PAYLOAD, as the gateway's ObjectUpload sends them (the
+// SDK's signer otherwise hashes every part once more over plain http).
 // Options (env): BENCH_AGENT_UPLOADS (20), BENCH_AGENT_FILE_MB (20).
 'use strict';
 const fs = require('node:fs');
@@ -42,13 +47,15 @@ function pairs(count) {
 }
 
 async function main() {
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const stack = await openStack('agent');
   const { env } = stack;
   try {
     await stack.start('identity');
     const editSession = await stack.start('edit-session');
     const gateway = await stack.start('gateway');
-    const pids = { bench: process.pid, gateway: gateway.pid, editSession: editSession.pid, s3: stack.s3Pid };
+    const floorServer = await stack.script(path.join(__dirname, 'baseline/bare-agent-save.js'), {}, [env.S3_ENDPOINT, env.S3_BUCKET]);
+    const pids = { bench: process.pid, gateway: gateway.pid, editSession: editSession.pid, floor: floorServer.pid, s3: stack.s3Pid };
     const cpuNow = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
     const cpuSince = (before) => {
       const now = cpuNow();
@@ -107,7 +114,7 @@ async function main() {
     // Interleaved, pair by pair: a save sent by curl, the same pair saved by fetch (as a new
     // version of another report, so nothing is deduplicated), then the SDK upload; so the three
     // see the same machine. Each client renews its session every 5 saves (spec rate limit).
-    const totals = { curl: { ms: 0, cpu: {} }, fetch: { ms: 0, cpu: {} }, baseline: { ms: 0, cpu: {} } };
+    const totals = { curl: { ms: 0, cpu: {} }, fetch: { ms: 0, cpu: {} }, floor: { ms: 0, cpu: {} }, floorUnsigned: { ms: 0, cpu: {} }, baseline: { ms: 0, cpu: {} } };
     const sessions = {};
     const addCpu = (into, delta) => Object.entries(delta).forEach(([name, value]) => (into[name] = Math.round(((into[name] ?? 0) + value) * 100) / 100));
     const sampler = rssSampler(gateway.pid, 50);
@@ -129,6 +136,14 @@ async function main() {
         addCpu(totals[client].cpu, cpuSince(cpuBefore));
         if (status !== 200 || !answer.created) throw new Error(`upload ${i} (${client}): ${status} ${JSON.stringify(answer)}`);
       }
+      for (const [floor, route] of [['floor', 'save'], ['floorUnsigned', 'unsigned']]) {
+        const cpuBefore = cpuNow();
+        const started = process.hrtime.bigint();
+        const { status, answer } = await senders.curl(`${floorServer.info.url}/${route}/floor/${i}`, {}, i);
+        totals[floor].ms += Number(process.hrtime.bigint() - started) / 1e6;
+        addCpu(totals[floor].cpu, cpuSince(cpuBefore));
+        if (status !== 200 || !answer.created) throw new Error(`upload ${i} (${floor}): ${status} ${JSON.stringify(answer)}`);
+      }
       const cpuBefore = cpuNow();
       const started = process.hrtime.bigint();
       await baselineUpload(i);
@@ -136,7 +151,7 @@ async function main() {
       addCpu(totals.baseline.cpu, cpuSince(cpuBefore));
       rssAfterEach.push(Math.round(rssOf(gateway.pid) / MB));
       // Untimed: what this pair stored, so the in-memory S3 server's heap does not grow run by run.
-      await dropObjects(s3, env.S3_BUCKET, (key) => key.startsWith('baseline/') || /\/reports\/[^/]+\/versions\//.test(key));
+      await dropObjects(s3, env.S3_BUCKET, (key) => key.startsWith('baseline/') || key.startsWith('floor/') || /\/reports\/[^/]+\/versions\//.test(key));
     }
     const { before: rssBefore, peak: rssPeak, after: rssAfter } = sampler.stop();
     s3.destroy();
@@ -149,6 +164,9 @@ async function main() {
     const quireMBps = Math.round((totalMB / (quire.curl.ms / 1000)) * 10) / 10;
     const fetchMBps = Math.round((totalMB / (quire.fetch.ms / 1000)) * 10) / 10;
     const baselineMBps = Math.round((totalMB / (baselineMs / 1000)) * 10) / 10;
+    const floorMBps = Math.round((totalMB / (totals.floor.ms / 1000)) * 10) / 10;
+    const floorUnsignedMBps = Math.round((totalMB / (totals.floorUnsigned.ms / 1000)) * 10) / 10;
+    const ratio2 = (a, b) => Math.round((a / b) * 100) / 100;
     const results = {
       when: new Date().toISOString(),
       machine: { cpus: require('node:os').cpus().length, node: process.version },
@@ -156,7 +174,11 @@ async function main() {
       fileMB: fileBytes / MB,
       quire: { client: 'curl', ms: Math.round(quire.curl.ms), MBps: quireMBps, perUploadMs: Math.round(quire.curl.ms / uploads), cpuSeconds: quire.curl.cpu },
       baseline: { ms: Math.round(baselineMs), MBps: baselineMBps, perUploadMs: Math.round(baselineMs / uploads), cpuSeconds: baselineCpu },
-      ratio: Math.round((quireMBps / baselineMBps) * 100) / 100,
+      floor: { client: 'curl', server: 'bare node http + busboy + SDK Upload + sha256', ms: Math.round(totals.floor.ms), MBps: floorMBps, perUploadMs: Math.round(totals.floor.ms / uploads), cpuSeconds: totals.floor.cpu },
+      floorUnsigned: { client: 'curl', server: 'the same, parts sent UNSIGNED-PAYLOAD as the gateway sends them', ms: Math.round(totals.floorUnsigned.ms), MBps: floorUnsignedMBps, perUploadMs: Math.round(totals.floorUnsigned.ms / uploads), cpuSeconds: totals.floorUnsigned.cpu },
+      ratio: ratio2(quireMBps, baselineMBps),
+      ratios: { platformToSdk: ratio2(quireMBps, baselineMBps), floorToSdk: ratio2(floorMBps, baselineMBps), platformToFloor: ratio2(quireMBps, floorMBps), floorUnsignedToSdk: ratio2(floorUnsignedMBps, baselineMBps), platformToFloorUnsigned: ratio2(quireMBps, floorUnsignedMBps) },
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((l) => Math.round(l * 100) / 100) },
       reference: {
         client: 'fetch (as the Word agent sends)',
         ms: Math.round(quire.fetch.ms),
