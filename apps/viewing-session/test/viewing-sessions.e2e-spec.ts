@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { buildZipOf, E2eStack, RunningApp, signInAs, TestIdentity } from '@quire/testing';
+import sharp from 'sharp';
+import { buildDocx, buildZipOf, E2eStack, RunningApp, signInAs, TestIdentity, testS3Client, waitFor } from '@quire/testing';
 
 /**
  * The viewing family through the real gateway, identity, viewing-session and document-repository
  * processes (Postgres, NATS, S3), with the viewing spec's own request bodies. Renditions are
- * viewing-render's and not on this branch: sessions are created, page calls answer 503.
+ * real: a .docx converts (LibreOffice) and renders (poppler) to the page images checked here.
  */
 describe('viewing sessions (gateway + viewing-session + docrepo + identity)', () => {
   const e2e = new E2eStack();
@@ -55,6 +57,8 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
         [versionId, accountId, documentId, docx.length, sha, admin.principal.userId],
       );
       await pg.query('COMMIT');
+      // Its bytes, where the version row says they are: sessions render them.
+      await testS3Client().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: 'document-repository/test/original.docx', Body: docx }));
     } finally {
       await pg.end();
     }
@@ -192,19 +196,77 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
 
   it('viewer calls carry only the session id; bad sizes are 480; DELETE revokes at once', async () => {
     const created = await create({ source: { type: 'document', fileName: `docrepo:${documentId}` }, watermarks: [{ type: 'text', text: 'CONFIDENTIAL' }] });
+    expect(created).toMatchObject({ status: 200 });
     const id = created.json['viewingSessionId'] as string;
     expect(await call('GET', `/pas/Page/q/0/161x160?DocumentID=u${id}`)).toMatchObject({ status: 480, json: { errorCode: 'InvalidInput', at: 'size' } });
     expect(await call('GET', `/pas/Page/q/0?DocumentID=u${id}&ContentType=gif`)).toMatchObject({ status: 480, json: { at: 'ContentType' } });
     expect(await call('GET', `/pas/Document/q/Attributes?DocumentID=nope`)).toMatchObject({ status: 480, json: { at: 'DocumentID' } });
     expect(await call('GET', `/pas/ViewingSession/u${id}/SourceFile`)).toMatchObject({ status: 480 });
-    // No renderer on this branch: a page is a retryable 503, never a 480 or 500.
-    const page = await call('GET', `/pas/Document/q/Attributes?DocumentID=u${id}`);
-    expect(page.status).toBe(503);
-    expect(page.headers.get('retry-after')).toBe('30');
     expect((await call('DELETE', `/pas/ViewingSession/u${id}`, { headers: { authorization: `Bearer ${outsider.token}` } })).status).toBe(404);
     expect((await call('DELETE', `/pas/ViewingSession/u${id}`, { headers: withSecret() })).status).toBe(200);
     expect(await call('GET', `/pas/Document/q/Attributes?DocumentID=u${id}`)).toMatchObject({ status: 404, json: { errorCode: 'DocumentNotFound' } });
   });
+
+  it('a real .docx ends as page images with ink; a watermarked session stamps its page and its thumbnail', async () => {
+    const report = buildDocx('Quire viewing end to end');
+    async function session(watermarks?: unknown[]): Promise<string> {
+      const created = await create({ source: { type: 'upload', displayName: 'report.docx' }, ...(watermarks ? { watermarks } : {}) });
+      expect(created.status).toBe(200);
+      const id = created.json['viewingSessionId'] as string;
+      expect((await call('PUT', `/pas/ViewingSession/u${id}/SourceFile`, { body: report, headers: withSecret() })).status).toBe(200);
+      return id;
+    }
+    /** The decoded RGB pixels of an image route, waited for while the page is still rendering (480 + Retry-After). */
+    async function pixels(path: string): Promise<{ data: Buffer; width: number; height: number }> {
+      const bytes = await waitFor(
+        async () => {
+          const response = await fetch(`${gateway.url}${path}`);
+          if (response.status === 480) {
+            expect(response.headers.get('retry-after')).toMatch(/^\d+$/);
+            return undefined;
+          }
+          expect(response.status).toBe(200);
+          expect(response.headers.get('etag')).toBeTruthy();
+          return Buffer.from(await response.arrayBuffer());
+        },
+        { timeoutMs: 90_000, intervalMs: 250, description: path },
+      );
+      const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      return { data, width: info.width, height: info.height };
+    }
+    const inked = (image: { data: Buffer }): number => {
+      let dark = 0;
+      for (let i = 0; i < image.data.length; i += 3) if (image.data[i]! + image.data[i + 1]! + image.data[i + 2]! < 600) dark++;
+      return dark;
+    };
+    const differing = (a: { data: Buffer }, b: { data: Buffer }): number => {
+      let count = 0;
+      for (let i = 0; i < Math.min(a.data.length, b.data.length); i += 3) if (Math.abs(a.data[i]! - b.data[i]!) + Math.abs(a.data[i + 1]! - b.data[i + 1]!) + Math.abs(a.data[i + 2]! - b.data[i + 2]!) > 60) count++;
+      return count;
+    };
+
+    const clean = await session();
+    const stamped = await session([{ type: 'text', text: 'CONFIDENTIAL\nQuire', color: '#FF0000', opacity: 0.8, fontSize: '48pt' }]);
+    const attributes = await waitFor(
+      async () => {
+        const answer = await call('GET', `/pas/Document/q/Attributes?DocumentID=u${clean}`);
+        return answer.status === 200 ? answer.json : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'page count' },
+    );
+    expect(attributes['pageCount']).toBeGreaterThanOrEqual(1);
+
+    const page = await pixels(`/pas/Page/q/0?DocumentID=u${clean}&ContentType=png`);
+    const stampedPage = await pixels(`/pas/Page/q/0?DocumentID=u${stamped}&ContentType=png`);
+    expect(inked(page)).toBeGreaterThan(50);
+    expect([stampedPage.width, stampedPage.height]).toEqual([page.width, page.height]);
+    expect(differing(page, stampedPage)).toBeGreaterThan(500);
+
+    const thumbnail = await pixels(`/pas/Page/q/0/160x160?DocumentID=u${clean}&ContentType=png`);
+    const stampedThumbnail = await pixels(`/pas/Page/q/0/160x160?DocumentID=u${stamped}&ContentType=png`);
+    expect(Math.max(thumbnail.width, thumbnail.height)).toBeLessThanOrEqual(160);
+    expect(differing(thumbnail, stampedThumbnail)).toBeGreaterThan(20);
+  }, 180_000);
 
   it('a rotated secret stops working at once', async () => {
     const rotated = await call('POST', '/pas/quire/accusoftSecret', { headers: { authorization: `Bearer ${admin.token}` } });
