@@ -141,12 +141,22 @@ describe('documents (medium: real Postgres and S3)', () => {
   it('an unflagged upload racing flagged ones: a flagged upload never succeeds after other documents with these bytes exist', async () => {
     const projectId = await newProject();
     const bytes = Buffer.from(`%PDF-1 mixed ${randomUUID()}`);
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => upload(projectId, bytes, { rejectDuplicate: i % 2 === 0 })));
-    const rows: Array<{ id: string; dedup: boolean }> = await context.dataSource.query(`SELECT id, dedup FROM docrepo.documents WHERE project_id = $1 ORDER BY created_at, id`, [projectId]);
-    // A flagged document exists only as the first one with these bytes (the advisory lock orders them).
+    // The order in which uploads came back is their commit order (each answers after its commit, and
+    // the advisory lock lets the next one in only then); created_at is each transaction's start.
+    const settledOrder: string[] = [];
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        upload(projectId, bytes, { rejectDuplicate: i % 2 === 0 }).then((document: { id: string }) => {
+          settledOrder.push(document.id);
+          return document;
+        }),
+      ),
+    );
+    const rows: Array<{ id: string; dedup: boolean }> = await context.dataSource.query(`SELECT id, dedup FROM docrepo.documents WHERE project_id = $1`, [projectId]);
+    // A flagged document exists only as the first one committed with these bytes.
     const flagged = rows.filter((r) => r.dedup);
     expect(flagged.length).toBeLessThanOrEqual(1);
-    if (flagged.length) expect(rows[0]!.id).toBe(flagged[0]!.id);
+    if (flagged.length) expect(settledOrder[0]).toBe(flagged[0]!.id);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(rows.length);
   });
 
