@@ -1,4 +1,7 @@
-import { buildDocx, E2eStack, RunningApp, signInAs, TestIdentity, waitFor } from '@quire/testing';
+import { createHash, randomUUID } from 'node:crypto';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { Client } from 'pg';
+import { buildDocx, E2eStack, RunningApp, signInAs, TestIdentity, testS3Client, waitFor } from '@quire/testing';
 
 /**
  * Viewing packages through the real gateway, identity and viewing-session processes (Postgres,
@@ -11,11 +14,12 @@ describe('viewing packages (gateway + viewing-session + identity)', () => {
   let admin: TestIdentity;
   let outsider: TestIdentity;
   let secret: string;
+  let docrepoId: string;
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
     const env = await e2e.open('viewing-packages', { RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(256 * 1024) });
-    await e2e.start('identity', 'viewing-session');
+    await e2e.start('identity', 'viewing-session', 'document-repository');
     [gateway] = await e2e.start('gateway');
     const stack = { gatewayUrl: gateway.url, env };
     admin = await signInAs(stack, { account: 'A', roles: ['user', 'admin'] });
@@ -23,6 +27,33 @@ describe('viewing packages (gateway + viewing-session + identity)', () => {
     const created = await call('POST', '/pas/quire/accusoftSecret', { headers: { authorization: `Bearer ${admin.token}` } });
     expect(created.status).toBe(200);
     secret = created.json['secret'] as string;
+    // A docrepo document with one version, straight into its tables (as viewing-sessions.e2e-spec.ts does).
+    const docx = buildDocx('Quire package from a document');
+    const pg = new Client({ connectionString: e2e.databaseUrl });
+    await pg.connect();
+    try {
+      const accountId = admin.principal.accountId;
+      const [project] = (await pg.query(`INSERT INTO docrepo.projects (account_id, name, created_by) VALUES ($1, 'P', $2) RETURNING id`, [accountId, admin.principal.userId])).rows;
+      docrepoId = randomUUID();
+      const versionId = randomUUID();
+      const sha = createHash('sha256').update(docx).digest('hex');
+      const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+      await pg.query('BEGIN');
+      await pg.query(
+        `INSERT INTO docrepo.documents (id, account_id, project_id, name, content_type, current_version_id, current_sha256, created_by)
+         VALUES ($1, $2, $3, 'package.docx', $4, $5, $6, $7)`,
+        [docrepoId, accountId, project.id, type, versionId, sha, admin.principal.userId],
+      );
+      await pg.query(
+        `INSERT INTO docrepo.document_versions (id, account_id, document_id, number, s3_key, size, sha256, content_type, uploaded_by)
+         VALUES ($1, $2, $3, 1, 'document-repository/test/package.docx', $4, $5, $6, $7)`,
+        [versionId, accountId, docrepoId, docx.length, sha, type, admin.principal.userId],
+      );
+      await pg.query('COMMIT');
+      await testS3Client().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: 'document-repository/test/package.docx', Body: docx }));
+    } finally {
+      await pg.end();
+    }
   }, 180_000);
 
   afterAll(async () => {
@@ -96,6 +127,34 @@ describe('viewing packages (gateway + viewing-session + identity)', () => {
     expect(await call('GET', `/pas/v2/viewingPackages/${documentId}`, { headers: withSecret() })).toMatchObject({ status: 404, json: { errorCode: 'DocumentNotFound' } });
     expect((await call('DELETE', `/pas/v2/viewingPackages/${documentId}`, { headers: withSecret() })).status).toBe(404);
     expect((await call('POST', '/pas/ViewingSession', { json: { source: { type: 'viewingPackage', documentId } }, headers: withSecret() })).status).toBe(404);
+  }, 240_000);
+
+  it('document: a docrepo fileName (Quire token) becomes a complete package; a new creator of the documentId replaces it; another account gets 404', async () => {
+    const documentId = `doc_${runId}`;
+    const bearer = { authorization: `Bearer ${admin.token}` };
+    const body = { input: { source: { type: 'document', fileName: `docrepo:${docrepoId}`, documentId } } };
+    expect(await createCreator(body, { authorization: `Bearer ${outsider.token}` })).toMatchObject({ status: 404, json: { errorCode: 'DocumentNotFound' } });
+    const created = await createCreator(body, bearer);
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({ input: { source: { type: 'document', fileName: `docrepo:${docrepoId}`, documentId }, viewingPackageLifetime: 30 * 24 * 3600 } });
+    const processId = created.json['processId'] as string;
+    // A PUT SourceFile to a document creator is refused.
+    expect(await call('PUT', `/pas/v2/viewingPackageCreators/${processId}/SourceFile`, { body: Buffer.from('x'), headers: bearer })).toMatchObject({ status: 480, json: { errorCode: 'CannotChangeDocument' } });
+    await waitFor(
+      async () => {
+        const answer = await call('GET', `/pas/v2/viewingPackageCreators/${processId}`, { headers: withSecret() });
+        return answer.json['state'] === 'complete' ? answer.json : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 300, description: 'document package complete' },
+    );
+    const session = await call('POST', '/pas/ViewingSession', { json: { source: { type: 'viewingPackage', documentId } }, headers: bearer });
+    expect(session.status).toBe(200);
+    // Re-created as an upload: the old package is gone until the new one has its bytes.
+    const replaced = await createCreator({ input: { source: { type: 'upload', documentId } } });
+    expect(replaced).toMatchObject({ status: 200, json: { state: 'queued' } });
+    expect(await call('GET', `/pas/v2/viewingPackages/${documentId}`, { headers: withSecret() })).toMatchObject({ status: 200, json: { state: 'queued' } });
+    expect((await call('POST', '/pas/ViewingSession', { json: { source: { type: 'viewingPackage', documentId } }, headers: bearer })).status).toBe(404);
+    expect((await call('DELETE', `/pas/v2/viewingPackages/${documentId}`, { headers: bearer })).status).toBe(200);
   }, 240_000);
 
   it('answers every input error with 480 and errorDetails {in, at}', async () => {

@@ -16,7 +16,7 @@ import { DomainError } from '@quire/errors';
 import { ObjectStorage, RpcPrincipal } from '@quire/platform';
 import { DocumentSources } from '../sessions/document-sources';
 import { VIEWING_PREFIX } from '../sessions/storage-keys';
-import { documentNotFound, viewingInputError } from '../sessions/viewing-errors';
+import { viewingInputError } from '../sessions/viewing-errors';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { PackageInfo, ViewingPackagesService } from './viewing-packages.service';
 
