@@ -33,6 +33,7 @@ export const viewingSessionProviders = [
   WatermarkedImages,
 ];
 import { RenditionsModule } from './renditions/renditions.module';
+import { ViewingPackagesController } from './packages/viewing-packages.controller';
 
 @Module({})
 export class ViewingSessionModule {
@@ -50,7 +51,7 @@ export class ViewingSessionModule {
         SystemModule.forService('viewing-session'),
         RenditionsModule,
       ],
-      controllers: [ViewingSessionsController, ViewingSecretsController],
+      controllers: [ViewingSessionsController, ViewingSecretsController, ViewingPackagesController],
       providers: [
         ...viewingSessionProviders,
         SessionExpirySweeper,

@@ -1,3 +1,4 @@
 export * from './subjects';
 export * from './sessions.dto';
 export * from './viewing-source.dto';
+export * from './packages.dto';

@@ -19,6 +19,16 @@ export const ViewingSubjects = {
   /** Removes the account's secret. Admins only. */
   revokeSecret: 'svc.viewing-session.secrets.revoke',
   secretStatus: 'svc.viewing-session.secrets.status',
+  /** `POST /pas/v2/viewingPackageCreators`: starts a package (document) or waits for its SourceFile (upload). */
+  createPackage: 'svc.viewing-session.packages.create',
+  /** State of a package creator process. */
+  packageProcess: 'svc.viewing-session.packages.process',
+  /** May the SourceFile of an upload package creator be put? Answers the object key to stream to. */
+  reservePackageSourceFile: 'svc.viewing-session.packages.reserve_source_file',
+  /** The bytes are in S3 at the reserved key: the package's rendition starts. */
+  commitPackageSourceFile: 'svc.viewing-session.packages.commit_source_file',
+  getPackage: 'svc.viewing-session.packages.get',
+  deletePackage: 'svc.viewing-session.packages.delete',
 } as const;
 
 /** Events of the viewing-session service. */

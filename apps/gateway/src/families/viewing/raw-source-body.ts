@@ -6,8 +6,8 @@ import { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction 
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage } from '@quire/platform';
 
-/** The routes whose body is a raw document (PUT …/SourceFile, PUT /v2/viewingSessions/{id}/sourceFile/…). */
-const SOURCE_FILE_PUT = /^\/pas\/(ViewingSession\/u[^/?]+\/SourceFile|v2\/viewingSessions\/[^/?]+\/sourceFile\/(original|revised))(\?|$)/i;
+/** The routes whose body is a raw document (PUT …/SourceFile, PUT /v2/viewingSessions/{id}/sourceFile/…, PUT /v2/viewingPackageCreators/{id}/SourceFile). */
+const SOURCE_FILE_PUT = /^\/pas\/(ViewingSession\/u[^/?]+\/SourceFile|v2\/viewingSessions\/[^/?]+\/sourceFile\/(original|revised)|v2\/viewingPackageCreators\/[^/?]+\/SourceFile)(\?|$)/i;
 const RAW_TYPE = 'application/x-quire-raw-source';
 const ORIGINAL_TYPE_HEADER = 'x-quire-original-content-type';
 

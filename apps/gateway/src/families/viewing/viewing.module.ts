@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
 import { RawSourceBody } from './raw-source-body';
+import { ViewingPackagesController } from './viewing-packages.controller';
 import { ViewingPagesController } from './viewing-pages.controller';
 import { ViewingSecretsController } from './viewing-secrets.controller';
 import { ViewingSessionsController } from './viewing-sessions.controller';
@@ -8,7 +9,7 @@ import { ViewingSessionsController } from './viewing-sessions.controller';
 /** The viewing family's session, page and secret routes (mount: Mounts['viewing'], `/pas`). */
 @Module({
   imports: [IdentityResolutionModule],
-  controllers: [ViewingSessionsController, ViewingPagesController, ViewingSecretsController],
+  controllers: [ViewingSessionsController, ViewingPagesController, ViewingSecretsController, ViewingPackagesController],
   providers: [RawSourceBody],
 })
 export class ViewingModule {}
