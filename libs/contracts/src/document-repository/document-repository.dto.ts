@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -269,27 +270,14 @@ export class FieldValueBody {
   value: unknown;
 }
 
-// ---- service requests (the gateway sends paths + bodies merged) ----
+// ---- service requests (the gateway sends paths + bodies merged): the params class and the body
+// class joined, so both ends validate by the same rules (IntersectionType copies the validators) ----
 
 export class CreateProjectRequest extends CreateProjectBody {}
 export class ListPageRequest extends PageQuery {}
-export class UpdateProjectRequest extends ProjectParams {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
-  name?: string;
-}
-export class PutProjectTeamRequest extends ProjectTeamParams {
-  @IsOptional()
-  @IsIn(ProjectRoles)
-  role?: ProjectRoleName;
-}
-export class PutProjectUserRequest extends ProjectUserParams {
-  @IsOptional()
-  @IsIn(ProjectRoles)
-  role?: ProjectRoleName;
-}
+export class UpdateProjectRequest extends IntersectionType(ProjectParams, UpdateProjectBody) {}
+export class PutProjectTeamRequest extends IntersectionType(ProjectTeamParams, MemberRoleBody) {}
+export class PutProjectUserRequest extends IntersectionType(ProjectUserParams, MemberRoleBody) {}
 export class ListFoldersRequest extends ProjectParams {
   @IsOptional()
   @IsInt()
@@ -304,42 +292,9 @@ export class ListFoldersRequest extends ProjectParams {
   pageSize?: number;
 }
 export class CreateProjectTemplateRequest extends CreateTemplateBody {}
-export class CreateFolderRequest extends ProjectParams {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
-  @Matches(NAME, { message: 'name cannot contain "/" or control characters' })
-  name: string;
-
-  @IsOptional()
-  @IsUUID()
-  parentId?: string;
-}
-export class CreateFieldRequest extends ProjectParams {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
-  name: string;
-
-  @IsIn(FieldTypes)
-  type: FieldType;
-
-  @IsOptional()
-  @IsBoolean()
-  required?: boolean;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  @MaxLength(255, { each: true })
-  allowedValues?: string[];
-}
-export class PutFieldValueRequest extends FieldValueParams {
-  @IsDefined()
-  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj['value'])
-  value: unknown;
-}
+export class CreateFolderRequest extends IntersectionType(ProjectParams, CreateFolderBody) {}
+export class CreateFieldRequest extends IntersectionType(ProjectParams, CreateFieldBody) {}
+export class PutFieldValueRequest extends IntersectionType(FieldValueParams, FieldValueBody) {}
 export class ListDocumentsRequest extends ProjectParams {
   @IsOptional()
   @IsUUID()
@@ -359,14 +314,7 @@ export class ListDocumentsRequest extends ProjectParams {
   @Max(DOCREPO_PAGE_SIZE_MAX)
   pageSize: number = DOCREPO_PAGE_SIZE_DEFAULT;
 }
-export class UpdateDocumentRequest extends DocumentParams {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
-  @Matches(NAME)
-  name?: string;
-}
+export class UpdateDocumentRequest extends IntersectionType(DocumentParams, UpdateDocumentBody) {}
 export class ResolveContentRequest extends DocumentParams {
   @IsOptional()
   @IsUUID()
