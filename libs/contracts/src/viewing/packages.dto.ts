@@ -1,10 +1,10 @@
 import 'reflect-metadata';
+import { IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -18,7 +18,7 @@ import {
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
-import { VIEWING_DOCUMENT_ID_PATTERN } from './sessions.dto';
+import { StreamedSourceFile, VIEWING_DOCUMENT_ID_PATTERN } from './sessions.dto';
 
 /** Where the document of a viewing package comes from. */
 export const ViewingPackageSourceTypes = ['document', 'upload'] as const;
@@ -125,24 +125,4 @@ export class ViewingPackageRequest {
   documentId: string;
 }
 
-export class CommitPackageSourceFileRequest extends ViewingPackageProcessRequest {
-  /** The key `reservePackageSourceFile` answered. */
-  @IsString()
-  @MaxLength(512)
-  objectKey: string;
-
-  @IsNumber()
-  @Min(0)
-  sizeBytes: number;
-
-  @Matches(/^[0-9a-f]{64}$/)
-  sha256: string;
-
-  @IsString()
-  @MaxLength(255)
-  contentType: string;
-
-  @IsString()
-  @MaxLength(64)
-  headHex: string;
-}
+export class CommitPackageSourceFileRequest extends IntersectionType(ViewingPackageProcessRequest, StreamedSourceFile) {}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -238,8 +239,9 @@ export interface ReserveSourceFileReply {
   maxBytes: number;
 }
 
-export class CommitSourceFileRequest extends ReserveSourceFileRequest {
-  /** The key `reserve` answered. */
+/** What the gateway streamed into a reserved SourceFile key (session and package uploads alike). */
+export class StreamedSourceFile {
+  /** The key the reservation answered. */
   @IsString()
   @MaxLength(512)
   objectKey: string;
@@ -260,6 +262,8 @@ export class CommitSourceFileRequest extends ReserveSourceFileRequest {
   @MaxLength(64)
   headHex: string;
 }
+
+export class CommitSourceFileRequest extends IntersectionType(ReserveSourceFileRequest, StreamedSourceFile) {}
 
 export interface SourceFileLocation {
   objectKey: string;
