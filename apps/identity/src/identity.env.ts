@@ -1,18 +1,15 @@
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ServiceEnv } from '@quire/platform';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IntEnv, SecretEnv, ServiceEnv } from '@quire/platform';
 
 const ACCOUNT_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Settings of the identity service (see README, "Configuration"). */
 export class IdentityEnv extends ServiceEnv {
   /** Signs login tokens (the gateway verifies them with the same secret). */
-  @IsString()
-  @MinLength(32)
+  @SecretEnv()
   JWT_SECRET: string;
 
-  @IsInt()
-  @Min(60)
-  @Max(30 * 24 * 3600)
+  @IntEnv({ min: 60, max: 30 * 24 * 3600 })
   IDENTITY_SESSION_TTL_SECONDS: number = 8 * 3600;
 
   /** The account created on first start (with the admin below); nothing is created when unset. */
@@ -44,28 +41,21 @@ export class IdentityEnv extends ServiceEnv {
   IDENTITY_DEFAULT_ACCOUNT_CODE?: string;
 
   /** Failed logins within the window that lock a user temporarily. */
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntEnv({ min: 1, max: 1000 })
   IDENTITY_LOCKOUT_MAX_FAILURES: number = 5;
 
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   IDENTITY_LOCKOUT_WINDOW_SECONDS: number = 15 * 60;
 
   /** How long the temporary lock lasts (a password reset or an admin ends it sooner). */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   IDENTITY_LOCKOUT_SECONDS: number = 15 * 60;
 
-  @IsInt()
-  @Min(1)
-  @Max(7 * 24 * 3600)
+  @IntEnv({ min: 1, max: 7 * 24 * 3600 })
   IDENTITY_RESET_TOKEN_TTL_SECONDS: number = 3600;
 
   /** Requests per minute of an API token without a limit of its own. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   IDENTITY_API_TOKEN_RATE_LIMIT_PER_MINUTE: number = 50;
 
   /** Shown by `GET /rest/ng/config-settings/app-props`. */

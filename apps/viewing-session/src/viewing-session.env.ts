@@ -1,35 +1,28 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { BooleanEnv, ServiceEnv } from '@quire/platform';
+import { IsBoolean, IsOptional, IsString } from 'class-validator';
+import { BooleanEnv, IntEnv, ServiceEnv } from '@quire/platform';
 
 const MiB = 1024 * 1024;
 
 /** Settings of the viewing-session service (see README, "Configuration"). */
 export class ViewingSessionEnv extends ServiceEnv {
   /** How long a viewing session (its id is the viewer's credential) lives after it was created. */
-  @IsInt()
-  @Min(60)
-  @Max(7 * 24 * 3600)
+  @IntEnv({ min: 60, max: 7 * 24 * 3600 })
   VIEWING_SESSION_TTL_SECONDS: number = 4 * 3600;
 
   /** The largest SourceFile accepted by PUT …/SourceFile (streamed, never buffered). */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_MAX_SOURCE_BYTES: number = 200 * MiB;
 
   /** How long a page call waits for its page before answering 480 with Retry-After. */
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
+  @IntEnv({ min: 0, max: 60_000 })
   VIEWING_PAGE_WAIT_MS: number = 5000;
 
   /** Every how many seconds expired sessions (and their uploaded files) are removed. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_SWEEP_INTERVAL_SECONDS: number = 60;
 
   /** Lifetime of the viewing package a `document` source with `documentId` (caching) starts. */
-  @IsInt()
-  @Min(60)
+  @IntEnv({ min: 60 })
   VIEWING_PACKAGE_LIFETIME_SECONDS: number = 30 * 24 * 3600;
 
   /** Whether Office documents can be converted (LibreOffice installed): comparison needs it. */
@@ -38,44 +31,35 @@ export class ViewingSessionEnv extends ServiceEnv {
   VIEWING_OFFICE_CONVERTER_ENABLED: boolean = true;
 
   /** LibreOffice workers of this replica; 0 = one per core. */
-  @IsInt()
-  @Min(0)
-  @Max(32)
+  @IntEnv({ min: 0, max: 32 })
   VIEWING_POOL_SIZE: number = 0;
 
   /** Restart a LibreOffice worker after this many conversions. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_POOL_MAX_CONVERSIONS: number = 200;
 
   /** Restart a LibreOffice worker whose process tree RSS grew past this (MiB); 0 = never. */
-  @IsInt()
-  @Min(0)
+  @IntEnv({ min: 0 })
   VIEWING_POOL_MAX_RSS_MB: number = 1024;
 
   /** A conversion (and a render) taking longer is killed. */
-  @IsInt()
-  @Min(1000)
+  @IntEnv({ min: 1000 })
   VIEWING_CONVERSION_TIMEOUT_MS: number = 120_000;
 
   /** Sources from this size (bytes) go to the `large` conversion queue. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_LARGE_SOURCE_BYTES: number = 2 * 1024 * 1024;
 
   /** Jobs waiting per size class; one more answers 429 with Retry-After. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_MAX_QUEUED: number = 200;
 
   /** A job not acked within this time (worker died) is delivered again. */
-  @IsInt()
-  @Min(1000)
+  @IntEnv({ min: 1000 })
   VIEWING_JOB_ACK_WAIT_MS: number = 150_000;
 
   /** Deliveries of one job before its rendition is marked as failed. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_JOB_MAX_DELIVERIES: number = 3;
 
   /** Path of soffice; empty: looked up on PATH (none → Office formats are FeatureDisabled). */
@@ -96,7 +80,6 @@ export class ViewingSessionEnv extends ServiceEnv {
   VIEWING_WORK_DIR: string = '/tmp/quire-viewing';
 
   /** Renditions not used for this many hours are swept. */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   VIEWING_RENDITION_TTL_HOURS: number = 24 * 7;
 }

@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   validateSync,
   ValidationError,
 } from 'class-validator';
@@ -26,6 +27,27 @@ export function BooleanEnv(): PropertyDecorator {
   });
 }
 
+/**
+ * An integer setting, optionally bounded: `@IntEnv({ min: 1, max: 3600 })` stands for
+ * `@IsInt() @Min(1) @Max(3600)` (loadEnv converts the string). The validators are registered in the
+ * order those stacked decorators would register them, so start-up messages read the same.
+ */
+export function IntEnv(bounds: { min?: number; max?: number } = {}): PropertyDecorator {
+  return (target, property) => {
+    if (bounds.max !== undefined) Max(bounds.max)(target, property);
+    if (bounds.min !== undefined) Min(bounds.min)(target, property);
+    IsInt()(target, property);
+  };
+}
+
+/** A signing secret (JWT, HMAC): a string of at least 32 characters. */
+export function SecretEnv(): PropertyDecorator {
+  return (target, property) => {
+    MinLength(32)(target, property);
+    IsString()(target, property);
+  };
+}
+
 /** Settings every Quire process reads. Subclass it per app; read env only through `loadEnv`. */
 export class CommonEnv {
   @IsIn(['development', 'production', 'test'])
@@ -37,18 +59,14 @@ export class CommonEnv {
   @IsString()
   HTTP_HOST: string = '0.0.0.0';
 
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntEnv({ min: 0, max: 65535 })
   HTTP_PORT: number;
 
   /** One or more NATS servers, comma-separated. */
   @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/)
   NATS_URL: string = 'nats://127.0.0.1:4222';
 
-  @IsInt()
-  @Min(50)
-  @Max(120_000)
+  @IntEnv({ min: 50, max: 120_000 })
   NATS_REQUEST_TIMEOUT_MS: number = 5000;
 
   /**
@@ -59,9 +77,7 @@ export class CommonEnv {
   NATS_SUBJECT_PREFIX: string = '';
 
   /** How long SIGTERM waits for in-flight work before closing anyway. */
-  @IsInt()
-  @Min(0)
-  @Max(120_000)
+  @IntEnv({ min: 0, max: 120_000 })
   SHUTDOWN_TIMEOUT_MS: number = 10_000;
 
   @IsOptional()
@@ -100,9 +116,7 @@ export class ServiceEnv extends CommonEnv {
   @Matches(/^postgres(ql)?:\/\/\S+$/)
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/quire';
 
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntEnv({ min: 1, max: 200 })
   DATABASE_POOL_SIZE: number = 10;
 }
 

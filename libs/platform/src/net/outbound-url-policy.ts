@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
-import { IsInt, IsString, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
-import { loadEnv } from '../config/env';
+import { IsString, ValidateBy, ValidationOptions } from 'class-validator';
+import { IntEnv, loadEnv } from '../config/env';
 import { classifyAddress } from './address-ranges';
 
 /**
@@ -94,24 +94,17 @@ export class OutboundUrlEnv {
   @IsOutboundAllowList()
   OUTBOUND_URL_ALLOW_HOSTS: string = '';
 
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   OUTBOUND_URL_MAX_BYTES: number = 100 * 1024 * 1024;
 
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
+  @IntEnv({ min: 50, max: 60_000 })
   OUTBOUND_URL_CONNECT_TIMEOUT_MS: number = 5_000;
 
   /** The whole fetch: every redirect, the headers and the body. */
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntEnv({ min: 100, max: 600_000 })
   OUTBOUND_URL_TIMEOUT_MS: number = 60_000;
 
-  @IsInt()
-  @Min(0)
-  @Max(3)
+  @IntEnv({ min: 0, max: 3 })
   OUTBOUND_URL_MAX_REDIRECTS: number = 3;
 }
 

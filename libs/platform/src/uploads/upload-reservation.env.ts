@@ -1,5 +1,4 @@
-import { IsInt, Min } from 'class-validator';
-import { ServiceEnv } from '../config/env';
+import { IntEnv, ServiceEnv } from '../config/env';
 
 /**
  * Settings of a service that takes uploads through upload reservations (ADR 011): extend it
@@ -8,12 +7,10 @@ import { ServiceEnv } from '../config/env';
  */
 export class UploadReservationEnv extends ServiceEnv {
   /** How long an upload's reservation stays open; after it the sweeper deletes what was written. */
-  @IsInt()
-  @Min(60)
+  @IntEnv({ min: 60 })
   UPLOAD_RESERVATION_TTL_SECONDS: number = 3600;
 
   /** How often expired upload reservations are swept (each replica; SKIP LOCKED). */
-  @IsInt()
-  @Min(1)
+  @IntEnv({ min: 1 })
   UPLOAD_RESERVATION_SWEEP_INTERVAL_SECONDS: number = 60;
 }
