@@ -9,6 +9,7 @@ export * from './nats/rpc-validation.pipe';
 export * from './nats/draining-nats-server';
 export * from './nats/viewing-source.module';
 export * from './database/database.module';
+export * from './database/sql-migration';
 export * from './database/outbox.migration';
 export * from './database/upload-reservations.migration';
 export * from './database/modified-rows';

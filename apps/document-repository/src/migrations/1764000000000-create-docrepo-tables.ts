@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@quire/platform';
 
 /**
  * Projects, their members, folders, templates, documents with numbered versions, and custom
@@ -7,11 +7,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * teams live in identity: their ids are stored without a foreign key (another schema, another
  * service).
  */
-export class CreateDocrepoTables1764000000000 implements MigrationInterface {
-  readonly name = 'CreateDocrepoTables1764000000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const CreateDocrepoTables1764000000000 = sqlMigration('CreateDocrepoTables1764000000000', {
+  up: [
+    `
       CREATE TABLE "docrepo"."projects" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -20,9 +18,9 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         "created_by" uuid NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         UNIQUE ("account_id", "id")
-      )`);
-    await q.query(`CREATE INDEX "projects_account_created_idx" ON "docrepo"."projects" ("account_id", "created_at", "id")`);
-    await q.query(`
+      )`,
+    `CREATE INDEX "projects_account_created_idx" ON "docrepo"."projects" ("account_id", "created_at", "id")`,
+    `
       CREATE TABLE "docrepo"."project_users" (
         "account_id" uuid NOT NULL,
         "project_id" uuid NOT NULL,
@@ -32,10 +30,10 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         "added_at" timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY ("project_id", "user_id"),
         FOREIGN KEY ("account_id", "project_id") REFERENCES "docrepo"."projects" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`CREATE UNIQUE INDEX "project_users_email_uq" ON "docrepo"."project_users" ("project_id", lower("email"))`);
-    await q.query(`CREATE INDEX "project_users_user_idx" ON "docrepo"."project_users" ("account_id", "user_id")`);
-    await q.query(`
+      )`,
+    `CREATE UNIQUE INDEX "project_users_email_uq" ON "docrepo"."project_users" ("project_id", lower("email"))`,
+    `CREATE INDEX "project_users_user_idx" ON "docrepo"."project_users" ("account_id", "user_id")`,
+    `
       CREATE TABLE "docrepo"."project_teams" (
         "account_id" uuid NOT NULL,
         "project_id" uuid NOT NULL,
@@ -44,8 +42,8 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         "added_at" timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY ("project_id", "team_id"),
         FOREIGN KEY ("account_id", "project_id") REFERENCES "docrepo"."projects" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "docrepo"."folders" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -58,11 +56,11 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         FOREIGN KEY ("account_id", "project_id") REFERENCES "docrepo"."projects" ("account_id", "id") ON DELETE CASCADE,
         -- A parent in the same project; NO ACTION: deleting a non-empty folder is refused (409).
         FOREIGN KEY ("account_id", "project_id", "parent_id") REFERENCES "docrepo"."folders" ("account_id", "project_id", "id") ON DELETE NO ACTION
-      )`);
+      )`,
     // NULL parents never compare equal, so top-level names need their own partial index.
-    await q.query(`CREATE UNIQUE INDEX "folders_name_uq" ON "docrepo"."folders" ("project_id", "parent_id", "name") WHERE "parent_id" IS NOT NULL`);
-    await q.query(`CREATE UNIQUE INDEX "folders_top_name_uq" ON "docrepo"."folders" ("project_id", "name") WHERE "parent_id" IS NULL`);
-    await q.query(`
+    `CREATE UNIQUE INDEX "folders_name_uq" ON "docrepo"."folders" ("project_id", "parent_id", "name") WHERE "parent_id" IS NOT NULL`,
+    `CREATE UNIQUE INDEX "folders_top_name_uq" ON "docrepo"."folders" ("project_id", "name") WHERE "parent_id" IS NULL`,
+    `
       CREATE TABLE "docrepo"."templates" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -76,11 +74,11 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         "created_at" timestamptz NOT NULL DEFAULT now(),
         UNIQUE ("account_id", "id"),
         UNIQUE ("account_id", "name")
-      )`);
-    await q.query(`
+      )`,
+    `
       ALTER TABLE "docrepo"."projects" ADD FOREIGN KEY ("account_id", "template_id")
-        REFERENCES "docrepo"."templates" ("account_id", "id") ON DELETE SET NULL ("template_id")`);
-    await q.query(`
+        REFERENCES "docrepo"."templates" ("account_id", "id") ON DELETE SET NULL ("template_id")`,
+    `
       CREATE TABLE "docrepo"."documents" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -100,12 +98,12 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         UNIQUE ("account_id", "project_id", "id"),
         FOREIGN KEY ("account_id", "project_id") REFERENCES "docrepo"."projects" ("account_id", "id") ON DELETE CASCADE,
         FOREIGN KEY ("account_id", "project_id", "folder_id") REFERENCES "docrepo"."folders" ("account_id", "project_id", "id") ON DELETE NO ACTION
-      )`);
-    await q.query(`CREATE INDEX "documents_project_created_idx" ON "docrepo"."documents" ("account_id", "project_id", "created_at", "id")`);
-    await q.query(`CREATE INDEX "documents_folder_idx" ON "docrepo"."documents" ("account_id", "project_id", "folder_id")`);
-    await q.query(`CREATE INDEX "documents_sha_idx" ON "docrepo"."documents" ("account_id", "project_id", "current_sha256")`);
-    await q.query(`CREATE UNIQUE INDEX "documents_dedup_uq" ON "docrepo"."documents" ("account_id", "project_id", "current_sha256") WHERE "dedup"`);
-    await q.query(`
+      )`,
+    `CREATE INDEX "documents_project_created_idx" ON "docrepo"."documents" ("account_id", "project_id", "created_at", "id")`,
+    `CREATE INDEX "documents_folder_idx" ON "docrepo"."documents" ("account_id", "project_id", "folder_id")`,
+    `CREATE INDEX "documents_sha_idx" ON "docrepo"."documents" ("account_id", "project_id", "current_sha256")`,
+    `CREATE UNIQUE INDEX "documents_dedup_uq" ON "docrepo"."documents" ("account_id", "project_id", "current_sha256") WHERE "dedup"`,
+    `
       CREATE TABLE "docrepo"."document_versions" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -121,14 +119,14 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         UNIQUE ("account_id", "document_id", "id"),
         UNIQUE ("document_id", "number"),
         FOREIGN KEY ("account_id", "document_id") REFERENCES "docrepo"."documents" ("account_id", "id") ON DELETE CASCADE
-      )`);
+      )`,
     // The current version is one of the document's own; deferred, since the document row and its
     // first version are written in one transaction.
-    await q.query(`
+    `
       ALTER TABLE "docrepo"."documents" ADD CONSTRAINT "documents_current_version_fk"
         FOREIGN KEY ("account_id", "id", "current_version_id") REFERENCES "docrepo"."document_versions" ("account_id", "document_id", "id")
-        DEFERRABLE INITIALLY DEFERRED`);
-    await q.query(`
+        DEFERRABLE INITIALLY DEFERRED`,
+    `
       CREATE TABLE "docrepo"."field_definitions" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -143,8 +141,8 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         -- A select lists its values; other types have none.
         CHECK (("type" = 'select') = ("allowed_values" IS NOT NULL)),
         FOREIGN KEY ("account_id", "project_id") REFERENCES "docrepo"."projects" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "docrepo"."field_values" (
         "account_id" uuid NOT NULL,
         "project_id" uuid NOT NULL,
@@ -156,13 +154,10 @@ export class CreateDocrepoTables1764000000000 implements MigrationInterface {
         -- Document and field of the same project and account.
         FOREIGN KEY ("account_id", "project_id", "document_id") REFERENCES "docrepo"."documents" ("account_id", "project_id", "id") ON DELETE CASCADE,
         FOREIGN KEY ("account_id", "project_id", "field_id") REFERENCES "docrepo"."field_definitions" ("account_id", "project_id", "id") ON DELETE CASCADE
-      )`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE "docrepo"."documents" DROP CONSTRAINT "documents_current_version_fk"`);
-    for (const table of ['field_values', 'field_definitions', 'document_versions', 'documents', 'folders', 'project_teams', 'project_users', 'projects', 'templates']) {
-      await q.query(`DROP TABLE "docrepo"."${table}" CASCADE`);
-    }
-  }
-}
+      )`,
+  ],
+  down: [
+    `ALTER TABLE "docrepo"."documents" DROP CONSTRAINT "documents_current_version_fk"`,
+    ...['field_values', 'field_definitions', 'document_versions', 'documents', 'folders', 'project_teams', 'project_users', 'projects', 'templates'].map((table) => `DROP TABLE "docrepo"."${table}" CASCADE`),
+  ],
+});

@@ -1,14 +1,12 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@quire/platform';
 
 /**
  * Lab reports, their templates, edit sessions and report versions. One active session per report
  * is a partial unique index: two concurrent starts cannot both win, whatever the code does.
  */
-export class CreateEditSessionTables1763800000101 implements MigrationInterface {
-  readonly name = 'CreateEditSessionTables1763800000101';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const CreateEditSessionTables1763800000101 = sqlMigration('CreateEditSessionTables1763800000101', {
+  up: [
+    `
       CREATE TABLE "edit_session"."lab_reports" (
         "id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         "account_id" text NOT NULL,
@@ -17,10 +15,9 @@ export class CreateEditSessionTables1763800000101 implements MigrationInterface 
         "event_sequence" bigint NOT NULL DEFAULT 0,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now()
-      )`);
-    await queryRunner.query(`CREATE INDEX "lab_reports_account_idx" ON "edit_session"."lab_reports" ("account_id", "id")`);
-
-    await queryRunner.query(`
+      )`,
+    `CREATE INDEX "lab_reports_account_idx" ON "edit_session"."lab_reports" ("account_id", "id")`,
+    `
       CREATE TABLE "edit_session"."report_templates" (
         "id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         "account_id" text NOT NULL,
@@ -30,10 +27,9 @@ export class CreateEditSessionTables1763800000101 implements MigrationInterface 
         "docx_sha256" char(64) NOT NULL,
         "created_by" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now()
-      )`);
-    await queryRunner.query(`CREATE INDEX "report_templates_account_idx" ON "edit_session"."report_templates" ("account_id", "id")`);
-
-    await queryRunner.query(`
+      )`,
+    `CREATE INDEX "report_templates_account_idx" ON "edit_session"."report_templates" ("account_id", "id")`,
+    `
       CREATE TABLE "edit_session"."edit_sessions" (
         "id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         "account_id" text NOT NULL,
@@ -50,15 +46,10 @@ export class CreateEditSessionTables1763800000101 implements MigrationInterface 
         "updated_at" timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT "edit_sessions_end_reason_chk" CHECK ("end_reason" IN ('ended', 'expired')),
         CONSTRAINT "edit_sessions_ended_chk" CHECK ("is_active" = ("ended_at" IS NULL))
-      )`);
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX "edit_sessions_one_active_per_report" ON "edit_session"."edit_sessions" ("lab_report_id") WHERE "is_active"`,
-    );
-    await queryRunner.query(
-      `CREATE INDEX "edit_sessions_active_expiry_idx" ON "edit_session"."edit_sessions" ("expires_at") WHERE "is_active"`,
-    );
-
-    await queryRunner.query(`
+      )`,
+    `CREATE UNIQUE INDEX "edit_sessions_one_active_per_report" ON "edit_session"."edit_sessions" ("lab_report_id") WHERE "is_active"`,
+    `CREATE INDEX "edit_sessions_active_expiry_idx" ON "edit_session"."edit_sessions" ("expires_at") WHERE "is_active"`,
+    `
       CREATE TABLE "edit_session"."report_versions" (
         "id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         "account_id" text NOT NULL,
@@ -75,12 +66,9 @@ export class CreateEditSessionTables1763800000101 implements MigrationInterface 
         "uploaded_by_name" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT "report_versions_number_uq" UNIQUE ("lab_report_id", "version_number")
-      )`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['report_versions', 'edit_sessions', 'report_templates', 'lab_reports']) {
-      await queryRunner.query(`DROP TABLE "edit_session"."${table}"`);
-    }
-  }
-}
+      )`,
+  ],
+  down: [
+    ...['report_versions', 'edit_sessions', 'report_templates', 'lab_reports'].map((table) => `DROP TABLE "edit_session"."${table}"`),
+  ],
+});

@@ -1,11 +1,9 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@quire/platform';
 
 /** Files, their shares and the view log (ADR 006). */
-export class CreateFiles1763900000600 implements MigrationInterface {
-  readonly name = 'CreateFiles1763900000600';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const CreateFiles1763900000600 = sqlMigration('CreateFiles1763900000600', {
+  up: [
+    `
       CREATE TABLE "file"."files" (
         "id" uuid PRIMARY KEY,
         "account_id" text NOT NULL,
@@ -28,41 +26,38 @@ export class CreateFiles1763900000600 implements MigrationInterface {
         "storage_key" text NOT NULL UNIQUE,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "modified_at" timestamptz NOT NULL DEFAULT now()
-      )`);
+      )`,
     // The list query: one account, one target, optionally one category, newest first.
-    await queryRunner.query(`
+    `
       CREATE INDEX "files_account_target_category_idx"
-        ON "file"."files" ("account_id", "target_type", "target_id", "category", "created_at" DESC)`);
-    await queryRunner.query(`
-      CREATE INDEX "files_account_creator_idx" ON "file"."files" ("account_id", "creator_id")`);
+        ON "file"."files" ("account_id", "target_type", "target_id", "category", "created_at" DESC)`,
+    `
+      CREATE INDEX "files_account_creator_idx" ON "file"."files" ("account_id", "creator_id")`,
     // Variants are cached per account and content hash: is any live file still using this content?
-    await queryRunner.query(`CREATE INDEX "files_account_sha256_idx" ON "file"."files" ("account_id", "sha256")`);
-
-    await queryRunner.query(`
+    `CREATE INDEX "files_account_sha256_idx" ON "file"."files" ("account_id", "sha256")`,
+    `
       CREATE TABLE "file"."file_shares" (
         "file_id" uuid NOT NULL REFERENCES "file"."files" ("id") ON DELETE CASCADE,
         "shared_with" text NOT NULL,
         "account_id" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY ("file_id", "shared_with")
-      )`);
-    await queryRunner.query(`CREATE INDEX "file_shares_account_user_idx" ON "file"."file_shares" ("account_id", "shared_with")`);
-
+      )`,
+    `CREATE INDEX "file_shares_account_user_idx" ON "file"."file_shares" ("account_id", "shared_with")`,
     // One row per view-link hit: who saw what is an audit question, so it is kept in the database.
-    await queryRunner.query(`
+    `
       CREATE TABLE "file"."file_views" (
         "id" bigserial PRIMARY KEY,
         "file_id" uuid NOT NULL,
         "account_id" text NOT NULL,
         "variant" text,
         "viewed_at" timestamptz NOT NULL DEFAULT now()
-      )`);
-    await queryRunner.query(`CREATE INDEX "file_views_account_file_idx" ON "file"."file_views" ("account_id", "file_id", "viewed_at")`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE "file"."file_views"`);
-    await queryRunner.query(`DROP TABLE "file"."file_shares"`);
-    await queryRunner.query(`DROP TABLE "file"."files"`);
-  }
-}
+      )`,
+    `CREATE INDEX "file_views_account_file_idx" ON "file"."file_views" ("account_id", "file_id", "viewed_at")`,
+  ],
+  down: [
+    `DROP TABLE "file"."file_views"`,
+    `DROP TABLE "file"."file_shares"`,
+    `DROP TABLE "file"."files"`,
+  ],
+});

@@ -1,22 +1,20 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@quire/platform';
 
 /**
  * Accounts and everything in them. Every row carries account_id; rows that point at each other
  * do so with (account_id, id) foreign keys, so the database itself refuses a cross-account link.
  * Login names and emails are unique per account, case-insensitively.
  */
-export class CreateIdentityTables1763900000000 implements MigrationInterface {
-  readonly name = 'CreateIdentityTables1763900000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const CreateIdentityTables1763900000000 = sqlMigration('CreateIdentityTables1763900000000', {
+  up: [
+    `
       CREATE TABLE "identity"."accounts" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "code" text NOT NULL UNIQUE CHECK ("code" ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'),
         "name" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now()
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."auth_domains" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL REFERENCES "identity"."accounts" ON DELETE CASCADE,
@@ -25,16 +23,16 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "created_at" timestamptz NOT NULL DEFAULT now(),
         UNIQUE ("account_id", "name"),
         UNIQUE ("account_id", "id")
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."institutes" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL REFERENCES "identity"."accounts" ON DELETE CASCADE,
         "name" text NOT NULL,
         UNIQUE ("account_id", "name"),
         UNIQUE ("account_id", "id")
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."departments" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -42,8 +40,8 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "name" text NOT NULL,
         UNIQUE ("institute_id", "name"),
         FOREIGN KEY ("account_id", "institute_id") REFERENCES "identity"."institutes" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."users" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL REFERENCES "identity"."accounts" ON DELETE CASCADE,
@@ -61,11 +59,11 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         UNIQUE ("account_id", "id"),
         FOREIGN KEY ("account_id", "domain_id") REFERENCES "identity"."auth_domains" ("account_id", "id"),
         FOREIGN KEY ("account_id", "institute_id") REFERENCES "identity"."institutes" ("account_id", "id")
-      )`);
-    await q.query(`CREATE UNIQUE INDEX "users_account_login_name_uq" ON "identity"."users" ("account_id", lower("login_name"))`);
-    await q.query(`CREATE UNIQUE INDEX "users_account_email_uq" ON "identity"."users" ("account_id", lower("email"))`);
-    await q.query(`CREATE INDEX "users_account_created_idx" ON "identity"."users" ("account_id", "created_at", "id")`);
-    await q.query(`
+      )`,
+    `CREATE UNIQUE INDEX "users_account_login_name_uq" ON "identity"."users" ("account_id", lower("login_name"))`,
+    `CREATE UNIQUE INDEX "users_account_email_uq" ON "identity"."users" ("account_id", lower("email"))`,
+    `CREATE INDEX "users_account_created_idx" ON "identity"."users" ("account_id", "created_at", "id")`,
+    `
       CREATE TABLE "identity"."login_sessions" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -74,11 +72,11 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "expires_at" timestamptz NOT NULL,
         "revoked_at" timestamptz,
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`CREATE INDEX "login_sessions_live_idx" ON "identity"."login_sessions" ("user_id") WHERE "revoked_at" IS NULL`);
+      )`,
+    `CREATE INDEX "login_sessions_live_idx" ON "identity"."login_sessions" ("user_id") WHERE "revoked_at" IS NULL`,
     // Failed logins per user AND client address: a lock that someone else triggers from their
     // address does not lock the user out from theirs.
-    await q.query(`
+    `
       CREATE TABLE "identity"."login_failures" (
         "account_id" uuid NOT NULL,
         "user_id" uuid NOT NULL,
@@ -88,8 +86,8 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "locked_until" timestamptz,
         PRIMARY KEY ("user_id", "address"),
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."api_tokens" (
         "id" uuid PRIMARY KEY,
         "account_id" uuid NOT NULL,
@@ -102,9 +100,9 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "expires_at" timestamptz,
         "revoked_at" timestamptz,
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`CREATE INDEX "api_tokens_account_user_idx" ON "identity"."api_tokens" ("account_id", "user_id") WHERE "revoked_at" IS NULL`);
-    await q.query(`
+      )`,
+    `CREATE INDEX "api_tokens_account_user_idx" ON "identity"."api_tokens" ("account_id", "user_id") WHERE "revoked_at" IS NULL`,
+    `
       CREATE TABLE "identity"."password_reset_tokens" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL,
@@ -114,8 +112,8 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "expires_at" timestamptz NOT NULL,
         "used_at" timestamptz,
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."roles" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL REFERENCES "identity"."accounts" ON DELETE CASCADE,
@@ -123,8 +121,8 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "description" text NOT NULL DEFAULT '',
         UNIQUE ("account_id", "name"),
         UNIQUE ("account_id", "id")
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."user_roles" (
         "account_id" uuid NOT NULL,
         "user_id" uuid NOT NULL,
@@ -132,8 +130,8 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         PRIMARY KEY ("user_id", "role_id"),
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE,
         FOREIGN KEY ("account_id", "role_id") REFERENCES "identity"."roles" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."teams" (
         "id" uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         "account_id" uuid NOT NULL REFERENCES "identity"."accounts" ON DELETE CASCADE,
@@ -141,8 +139,8 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         "created_at" timestamptz NOT NULL DEFAULT now(),
         UNIQUE ("account_id", "name"),
         UNIQUE ("account_id", "id")
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."team_members" (
         "account_id" uuid NOT NULL,
         "team_id" uuid NOT NULL,
@@ -151,17 +149,17 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
         PRIMARY KEY ("team_id", "user_id"),
         FOREIGN KEY ("account_id", "team_id") REFERENCES "identity"."teams" ("account_id", "id") ON DELETE CASCADE,
         FOREIGN KEY ("account_id", "user_id") REFERENCES "identity"."users" ("account_id", "id") ON DELETE CASCADE
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "identity"."settings" (
         "account_id" uuid NOT NULL REFERENCES "identity"."accounts" ON DELETE CASCADE,
         "key" text NOT NULL,
         "value" jsonb NOT NULL,
         PRIMARY KEY ("account_id", "key")
-      )`);
+      )`,
     // One place that says what a new account starts with: the bootstrap and the test helper both
     // call it. Concurrent calls for one code create it once (ON CONFLICT waits for the winner).
-    await q.query(`
+    `
       CREATE FUNCTION "identity"."provision_account"(p_code text, p_name text) RETURNS uuid
       LANGUAGE plpgsql AS $$
       DECLARE v_id uuid;
@@ -177,16 +175,13 @@ export class CreateIdentityTables1763900000000 implements MigrationInterface {
           (v_id, 'admin', 'Manages the users, teams and API tokens of the account'),
           (v_id, 'user', 'Works with the account''s documents');
         RETURN v_id;
-      END $$`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION "identity"."provision_account"(text, text)`);
-    for (const table of [
+      END $$`,
+  ],
+  down: [
+    `DROP FUNCTION "identity"."provision_account"(text, text)`,
+    ...[
       'settings', 'team_members', 'teams', 'user_roles', 'roles', 'password_reset_tokens', 'api_tokens',
       'login_failures', 'login_sessions', 'users', 'departments', 'institutes', 'auth_domains', 'accounts',
-    ]) {
-      await q.query(`DROP TABLE "identity"."${table}"`);
-    }
-  }
-}
+    ].map((table) => `DROP TABLE "identity"."${table}"`),
+  ],
+});

@@ -1,14 +1,12 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@quire/platform';
 
 /**
  * Viewing sessions, their sources (one, or a comparison's original + revised) and each account's
  * Accusoft-Secret (hashed). The session id is the viewer's only credential: ≥ 128 random bits.
  */
-export class CreateViewingSessions1764100000001 implements MigrationInterface {
-  name = 'CreateViewingSessions1764100000001';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+export const CreateViewingSessions1764100000001 = sqlMigration('CreateViewingSessions1764100000001', {
+  up: [
+    `
       CREATE TABLE "viewing"."viewing_sessions" (
         "id" text PRIMARY KEY CHECK ("id" ~ '^[A-Za-z0-9_-]{22,64}$'),
         "account_id" text NOT NULL,
@@ -23,9 +21,9 @@ export class CreateViewingSessions1764100000001 implements MigrationInterface {
         UNIQUE ("account_id", "id"),
         -- Caching and watermarks exclude each other (viewing spec): kept true in the database too.
         CHECK ("document_id" IS NULL OR jsonb_array_length("watermarks") = 0)
-      )`);
-    await q.query(`CREATE INDEX "viewing_sessions_expiry_idx" ON "viewing"."viewing_sessions" ("expires_at")`);
-    await q.query(`
+      )`,
+    `CREATE INDEX "viewing_sessions_expiry_idx" ON "viewing"."viewing_sessions" ("expires_at")`,
+    `
       CREATE TABLE "viewing"."viewing_session_sources" (
         "account_id" text NOT NULL,
         "session_id" text NOT NULL,
@@ -47,20 +45,19 @@ export class CreateViewingSessions1764100000001 implements MigrationInterface {
         -- An upload slot waits for its bytes; every other source has them (or, from a viewing
         -- package, only its rendition) from the start.
         CHECK (("received_at" IS NULL) = ("object_key" IS NULL AND "rendition_id" IS NULL))
-      )`);
-    await q.query(`
+      )`,
+    `
       CREATE TABLE "viewing"."viewing_secrets" (
         "account_id" text PRIMARY KEY,
         "secret_id" text NOT NULL UNIQUE CHECK ("secret_id" ~ '^[0-9a-f]{16}$'),
         "secret_hash" text NOT NULL,
         "created_by" text NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now()
-      )`);
-  }
-
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE "viewing"."viewing_secrets"`);
-    await q.query(`DROP TABLE "viewing"."viewing_session_sources"`);
-    await q.query(`DROP TABLE "viewing"."viewing_sessions"`);
-  }
-}
+      )`,
+  ],
+  down: [
+    `DROP TABLE "viewing"."viewing_secrets"`,
+    `DROP TABLE "viewing"."viewing_session_sources"`,
+    `DROP TABLE "viewing"."viewing_sessions"`,
+  ],
+});

@@ -1,11 +1,9 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { sqlMigration } from '@quire/platform';
 
 /** Viewing packages: a rendition kept for an account's `documentId` until it expires. */
-export class CreateViewingPackages1764100000102 implements MigrationInterface {
-  readonly name = 'CreateViewingPackages1764100000102';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+export const CreateViewingPackages1764100000102 = sqlMigration('CreateViewingPackages1764100000102', {
+  up: [
+    `
       CREATE TABLE "viewing"."viewing_packages" (
         "process_id" uuid PRIMARY KEY,
         "account_id" uuid NOT NULL,
@@ -15,11 +13,10 @@ export class CreateViewingPackages1764100000102 implements MigrationInterface {
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "expires_at" timestamptz NOT NULL,
         UNIQUE ("account_id", "document_id")
-      )`);
-    await queryRunner.query(`CREATE INDEX "viewing_packages_expires_idx" ON "viewing"."viewing_packages" ("expires_at")`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE "viewing"."viewing_packages"`);
-  }
-}
+      )`,
+    `CREATE INDEX "viewing_packages_expires_idx" ON "viewing"."viewing_packages" ("expires_at")`,
+  ],
+  down: [
+    `DROP TABLE "viewing"."viewing_packages"`,
+  ],
+});

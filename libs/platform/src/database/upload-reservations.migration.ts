@@ -1,4 +1,5 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MigrationInterface } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /**
  * The upload reservations a service that accepts uploads keeps (DESIGN.md "Big payloads never
@@ -6,12 +7,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (reply or domain error), so a retried commit gets that answer again and never a second row.
  */
 export function uploadReservationsMigration(schema: string, timestamp: number): new () => MigrationInterface {
-  const name = `CreateUploadReservations${timestamp}`;
-  const migration = class implements MigrationInterface {
-    readonly name = name;
-
-    async up(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`
+  return sqlMigration(`CreateUploadReservations${timestamp}`, {
+    up: [
+      `
         CREATE TABLE "${schema}"."upload_reservations" (
           "id" uuid PRIMARY KEY,
           "account_id" uuid NOT NULL,
@@ -22,17 +20,10 @@ export function uploadReservationsMigration(schema: string, timestamp: number): 
           "answer" jsonb,
           "created_at" timestamptz NOT NULL DEFAULT now(),
           CHECK (("state" = 'open') = ("answer" IS NULL))
-        )`);
+        )`,
       // The sweeper's query: expired reservations never committed.
-      await queryRunner.query(
-        `CREATE INDEX "upload_reservations_open_idx" ON "${schema}"."upload_reservations" ("expires_at") WHERE "state" = 'open'`,
-      );
-    }
-
-    async down(queryRunner: QueryRunner): Promise<void> {
-      await queryRunner.query(`DROP TABLE "${schema}"."upload_reservations"`);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
+      `CREATE INDEX "upload_reservations_open_idx" ON "${schema}"."upload_reservations" ("expires_at") WHERE "state" = 'open'`,
+    ],
+    down: [`DROP TABLE "${schema}"."upload_reservations"`],
+  });
 }
