@@ -51,6 +51,13 @@ describe('module boundaries (npm run lint)', () => {
     expect(lint('apps/word-agent/test/probe.ts', "import { waitFor } from '@quire/testing';\nexport const probe = waitFor;\n")).toEqual([]);
   });
 
+  it('lets the Word agent import @quire/office alone (its package bundles it), and keeps that lib free of other libs', () => {
+    expect(lint('apps/word-agent/src/probe.ts', "import { UNO_BRIDGE_SCRIPT } from '@quire/office';\nexport const probe = UNO_BRIDGE_SCRIPT;\n")).toEqual([]);
+    expect(lint('libs/office/src/probe.ts', "import { DomainError } from '@quire/errors';\nexport const probe = DomainError;\n")).toContain(
+      '@nx/enforce-module-boundaries',
+    );
+  });
+
   it('fails reading process.env outside the config classes', () => {
     const rules = lint('apps/file/src/probe.ts', 'export const probe = process.env.ANYTHING;\n');
     expect(rules).toContain('no-restricted-syntax');

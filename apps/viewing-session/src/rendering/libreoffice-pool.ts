@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { UNO_BRIDGE_SCRIPT } from '@quire/office';
 import { ConversionFailedError, ConversionTimeoutError, ConverterBusyError } from './errors';
-import { UNO_BRIDGE_SCRIPT } from './uno-bridge';
 
 export interface LibreOfficePoolOptions {
   sofficePath: string;

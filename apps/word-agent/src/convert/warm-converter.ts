@@ -1,9 +1,9 @@
 import { ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { UNO_BRIDGE_SCRIPT } from '@quire/office';
 import { ConversionError, PdfConverter, SerialRunner } from './pdf-converter';
 import { HEADLESS_FLAGS, killGroup, profileArgument, spawnGroup } from './soffice-process';
-import { UNO_BRIDGE_SCRIPT } from './uno-bridge';
 
 interface Reply {
   id?: number;

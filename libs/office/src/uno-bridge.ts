@@ -1,8 +1,9 @@
 /**
- * A pool worker's helper (copied from the Word agent: apps may not import each other), run with LibreOffice's Python (`python3 -c <script> <pipe> <wait s>`):
+ * The Python UNO client of a warm LibreOffice (the Word agent's warm converter, the viewing
+ * service's pool workers), run with LibreOffice's Python (`python3 -c <script> <pipe> <wait s>`):
  * connects to the listening soffice over a named pipe, then converts one JSON job per stdin line
- * (`{"id","in","out"}`) and answers one JSON line each. Kept as a string so that the compiled
- * agent is a single tree of .js files.
+ * (`{"id","in","out"}`) to PDF with the export filter of the document's kind (Writer, Calc,
+ * Impress, Draw) and answers one JSON line each. A string, so that it ships inside the compiled .js.
  */
 export const UNO_BRIDGE_SCRIPT = String.raw`
 import json, sys, time
