@@ -13,16 +13,11 @@ import { SessionExpirySweeper } from './sessions/session-expiry.sweeper';
 import { SessionTokens } from './sessions/session-tokens';
 import { IdentityEventsController } from './sessions/identity-events.controller';
 import { SessionsController } from './sessions/sessions.controller';
+import { sessionUseCases } from './sessions/session-use-cases';
 import { SessionsService } from './sessions/sessions.service';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionLeases } from './sessions/session-lease';
-import { StartSessionUseCase } from './sessions/start-session.use-case';
-import { EndSessionUseCase } from './sessions/end-session.use-case';
-import { TakeOverSessionUseCase } from './sessions/take-over-session.use-case';
-import { ExpireSessionsUseCase } from './sessions/expire-sessions.use-case';
-import { RevokeUserSessionsUseCase } from './sessions/revoke-user-sessions.use-case';
 import { RoomEvents } from './events/room-events';
-import { KeepAliveUseCase } from './sessions/keep-alive.use-case';
 import { TemplatesRepository } from './templates/templates.repository';
 import { ReceivedFiles } from './storage/received-files';
 import { ReportTemplate } from './templates/report-template.entity';
@@ -51,12 +46,7 @@ export const editSessionEntities = [LabReport, ReportTemplate, EditSession, Repo
     SessionsRepository,
     SessionLeases,
     RoomEvents,
-    StartSessionUseCase,
-    EndSessionUseCase,
-    TakeOverSessionUseCase,
-    ExpireSessionsUseCase,
-    RevokeUserSessionsUseCase,
-    KeepAliveUseCase,
+    ...sessionUseCases,
     SessionTokens,
     ReceivedFiles,
     outboxProvider(ServiceSchemas['edit-session'], 2000),

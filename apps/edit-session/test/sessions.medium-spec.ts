@@ -15,8 +15,8 @@ import { RevokeUserSessionsUseCase } from '../src/sessions/revoke-user-sessions.
 import { SessionLeases } from '../src/sessions/session-lease';
 import { SessionTokens } from '../src/sessions/session-tokens';
 import { SessionsRepository } from '../src/sessions/sessions.repository';
+import { sessionUseCases } from '../src/sessions/session-use-cases';
 import { SessionsService } from '../src/sessions/sessions.service';
-import { KeepAliveUseCase } from '../src/sessions/keep-alive.use-case';
 import { StartSessionUseCase } from '../src/sessions/start-session.use-case';
 import { TakeOverSessionUseCase } from '../src/sessions/take-over-session.use-case';
 import { TemplatesRepository } from '../src/templates/templates.repository';
@@ -63,12 +63,7 @@ describe('edit sessions (medium)', () => {
         RoomEvents,
         SessionLeases,
         SessionTokens,
-        StartSessionUseCase,
-        EndSessionUseCase,
-        TakeOverSessionUseCase,
-        ExpireSessionsUseCase,
-        RevokeUserSessionsUseCase,
-        KeepAliveUseCase,
+        ...sessionUseCases,
         SessionsService,
         ReportsService,
       ],

@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
 import { outboxProvider, ServicePlatformModule, SystemModule } from '@quire/platform';
-import { AccountsRepository } from './accounts/accounts.repository';
 import { ApiTokensController } from './api-tokens/api-tokens.controller';
 import { ApiTokensService } from './api-tokens/api-tokens.service';
 import { BootstrapAccount } from './bootstrap/bootstrap-account';
@@ -12,6 +11,7 @@ import { identityEntities } from './entities';
 import { IdentityEnv } from './identity.env';
 import { DevMailSink } from './mail/dev-mail-sink';
 import { migrations } from './migrations';
+import { identityRepositories } from './repositories';
 import { RoomsController } from './rooms/rooms.controller';
 import { LoginLockout } from './sessions/login-lockout';
 import { LoginUseCase } from './sessions/login.use-case';
@@ -19,17 +19,11 @@ import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SelfServiceService } from './users/self-service.service';
 import { UsersController } from './users/users.controller';
-import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
-import { ApiTokensRepository } from './api-tokens/api-tokens.repository';
-import { DirectoryRepository } from './directory/directory.repository';
-import { TeamsRepository } from './directory/teams.repository';
-import { LoginSessionsRepository } from './sessions/login-sessions.repository';
 import { SessionRevocations } from './sessions/session-revocations';
 import { LogoutUseCase } from './sessions/logout.use-case';
 import { RevokeApiTokenUseCase } from './api-tokens/revoke-api-token.use-case';
 import { CreateUsersUseCase } from './users/create-users.use-case';
-import { PasswordResetsRepository } from './users/password-resets.repository';
 import { RequestPasswordResetUseCase } from './users/request-password-reset.use-case';
 import { ResetPasswordUseCase } from './users/reset-password.use-case';
 import { SetUserStatusUseCase } from './users/set-user-status.use-case';
@@ -38,13 +32,7 @@ import { SignUpUseCase } from './users/sign-up.use-case';
 @Module({
   controllers: [RoomsController, SessionsController, ApiTokensController, UsersController, DirectoryController],
   providers: [
-    AccountsRepository,
-    UsersRepository,
-    ApiTokensRepository,
-    DirectoryRepository,
-    TeamsRepository,
-    LoginSessionsRepository,
-    PasswordResetsRepository,
+    ...identityRepositories,
     SessionRevocations,
     LogoutUseCase,
     RevokeApiTokenUseCase,

@@ -5,14 +5,13 @@ import { ErrorCode } from '@quire/errors';
 import { AccountScope } from '@quire/platform';
 import { createMediumContext, MediumContext, mediumOutbox, outboxPayloads, TEST_JWT_SECRET } from '@quire/testing';
 import { AccountsRepository } from '../src/accounts/accounts.repository';
-import { ApiTokensRepository } from '../src/api-tokens/api-tokens.repository';
 import { ApiTokensService } from '../src/api-tokens/api-tokens.service';
 import { RevokeApiTokenUseCase } from '../src/api-tokens/revoke-api-token.use-case';
-import { DirectoryRepository } from '../src/directory/directory.repository';
 import { TeamsRepository } from '../src/directory/teams.repository';
 import { identityEntities } from '../src/entities';
 import { IdentityEnv } from '../src/identity.env';
 import { migrations } from '../src/migrations';
+import { identityRepositories } from '../src/repositories';
 import { LoginLockout } from '../src/sessions/login-lockout';
 import { LoginSessionsRepository } from '../src/sessions/login-sessions.repository';
 import { SessionRevocations } from '../src/sessions/session-revocations';
@@ -35,13 +34,7 @@ describe('identity use cases (medium)', () => {
       envClass: IdentityEnv,
       providers: [
         mediumOutbox(SCHEMA),
-        AccountsRepository,
-        UsersRepository,
-        ApiTokensRepository,
-        DirectoryRepository,
-        TeamsRepository,
-        LoginSessionsRepository,
-        PasswordResetsRepository,
+        ...identityRepositories,
         LoginLockout,
         SessionRevocations,
         CreateUsersUseCase,
