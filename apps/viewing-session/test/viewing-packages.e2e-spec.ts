@@ -1,7 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { Client } from 'pg';
-import { buildDocx, E2eStack, RunningApp, signInAs, TestIdentity, testS3Client, waitFor } from '@quire/testing';
+import { buildDocx, E2eStack, RunningApp, signInAs, TestIdentity, waitFor } from '@quire/testing';
+import { insertDocrepoDocument } from './support/docrepo-document';
+import { gatewayCaller } from './support/gateway-call';
 
 /**
  * Viewing packages through the real gateway, identity and viewing-session processes (Postgres,
@@ -16,6 +15,7 @@ describe('viewing packages (gateway + viewing-session + identity)', () => {
   let secret: string;
   let docrepoId: string;
   const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const call = gatewayCaller(() => gateway.url);
 
   beforeAll(async () => {
     const env = await e2e.open('viewing-packages', { RATE_LIMIT_PER_MINUTE: '100000', VIEWING_MAX_SOURCE_BYTES: String(256 * 1024) });
@@ -27,54 +27,17 @@ describe('viewing packages (gateway + viewing-session + identity)', () => {
     const created = await call('POST', '/pas/quire/accusoftSecret', { headers: { authorization: `Bearer ${admin.token}` } });
     expect(created.status).toBe(200);
     secret = created.json['secret'] as string;
-    // A docrepo document with one version, straight into its tables (as viewing-sessions.e2e-spec.ts does).
-    const docx = buildDocx('Quire package from a document');
-    const pg = new Client({ connectionString: e2e.databaseUrl });
-    await pg.connect();
-    try {
-      const accountId = admin.principal.accountId;
-      const [project] = (await pg.query(`INSERT INTO docrepo.projects (account_id, name, created_by) VALUES ($1, 'P', $2) RETURNING id`, [accountId, admin.principal.userId])).rows;
-      docrepoId = randomUUID();
-      const versionId = randomUUID();
-      const sha = createHash('sha256').update(docx).digest('hex');
-      const type = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-      await pg.query('BEGIN');
-      await pg.query(
-        `INSERT INTO docrepo.documents (id, account_id, project_id, name, content_type, current_version_id, current_sha256, created_by)
-         VALUES ($1, $2, $3, 'package.docx', $4, $5, $6, $7)`,
-        [docrepoId, accountId, project.id, type, versionId, sha, admin.principal.userId],
-      );
-      await pg.query(
-        `INSERT INTO docrepo.document_versions (id, account_id, document_id, number, s3_key, size, sha256, content_type, uploaded_by)
-         VALUES ($1, $2, $3, 1, 'document-repository/test/package.docx', $4, $5, $6, $7)`,
-        [versionId, accountId, docrepoId, docx.length, sha, type, admin.principal.userId],
-      );
-      await pg.query('COMMIT');
-      await testS3Client().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: 'document-repository/test/package.docx', Body: docx }));
-    } finally {
-      await pg.end();
-    }
+    // A docrepo document with one version (as viewing-sessions.e2e-spec.ts has).
+    docrepoId = await insertDocrepoDocument({ databaseUrl: e2e.databaseUrl, bucket: env.S3_BUCKET }, admin.principal, {
+      name: 'package.docx',
+      docx: buildDocx('Quire package from a document'),
+    });
   }, 180_000);
 
   afterAll(async () => {
     await e2e.close();
   });
 
-  async function call(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.headers ?? {}) },
-      body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
-    });
-    const text = await response.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      json = { text };
-    }
-    return { status: response.status, json, headers: response.headers };
-  }
   const withSecret = () => ({ 'accusoft-secret': secret });
   const createCreator = (json: unknown, headers: Record<string, string> = withSecret()) => call('POST', '/pas/v2/viewingPackageCreators', { json, headers });
 

@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { Client } from 'pg';
 import sharp from 'sharp';
-import { buildDocx, buildZipOf, E2eStack, RunningApp, signInAs, TestIdentity, testS3Client, waitFor } from '@quire/testing';
+import { buildDocx, buildZipOf, E2eStack, RunningApp, signInAs, TestIdentity, waitFor } from '@quire/testing';
+import { insertDocrepoDocument } from './support/docrepo-document';
+import { gatewayCaller } from './support/gateway-call';
 
 /**
  * The viewing family through the real gateway, identity, viewing-session and document-repository
@@ -21,6 +20,7 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
   let secret: string;
   let documentId: string;
   let site: Server;
+  const call = gatewayCaller(() => gateway.url);
 
   const docx = buildZipOf({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' });
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
@@ -36,32 +36,7 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
     user = await signInAs(stack, { account: 'A' });
     outsider = await signInAs(stack, { account: 'B' });
     // A docrepo document with one version, straight into its tables (docrepo's API is another helper's).
-    const pg = new Client({ connectionString: e2e.databaseUrl });
-    await pg.connect();
-    try {
-      const accountId = admin.principal.accountId;
-      const [project] = (await pg.query(`INSERT INTO docrepo.projects (account_id, name, created_by) VALUES ($1, 'P', $2) RETURNING id`, [accountId, admin.principal.userId])).rows;
-      documentId = randomUUID();
-      const sha = createHash('sha256').update(docx).digest('hex');
-      await pg.query('BEGIN');
-      // The document's link to its current version is deferred: document first, then the version.
-      const versionId = randomUUID();
-      await pg.query(
-        `INSERT INTO docrepo.documents (id, account_id, project_id, name, content_type, current_version_id, current_sha256, created_by)
-         VALUES ($1, $2, $3, 'original.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', $4, $5, $6)`,
-        [documentId, accountId, project.id, versionId, sha, admin.principal.userId],
-      );
-      await pg.query(
-        `INSERT INTO docrepo.document_versions (id, account_id, document_id, number, s3_key, size, sha256, content_type, uploaded_by)
-         VALUES ($1, $2, $3, 1, 'document-repository/test/original.docx', $4, $5, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', $6)`,
-        [versionId, accountId, documentId, docx.length, sha, admin.principal.userId],
-      );
-      await pg.query('COMMIT');
-      // Its bytes, where the version row says they are: sessions render them.
-      await testS3Client().send(new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: 'document-repository/test/original.docx', Body: docx }));
-    } finally {
-      await pg.end();
-    }
+    documentId = await insertDocrepoDocument({ databaseUrl: e2e.databaseUrl, bucket: env.S3_BUCKET }, admin.principal, { name: 'original.docx', docx });
   }, 180_000);
 
   afterAll(async () => {
@@ -69,21 +44,6 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
     await new Promise((resolve) => site?.close(resolve));
   });
 
-  async function call(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.headers ?? {}) },
-      body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
-    });
-    const text = await response.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      json = { text };
-    }
-    return { status: response.status, json, headers: response.headers };
-  }
   const withSecret = () => ({ 'accusoft-secret': secret });
   const create = (json: unknown, headers: Record<string, string> = withSecret()) => call('POST', '/pas/ViewingSession', { json, headers });
 
