@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { FileCategory } from '@quire/contracts';
 import { FileEnv } from './file.env';
 import { knownExtensions } from './files/file-types';
+import { ViewLinkSigner } from './views/view-link';
 
 export interface VariantSize {
   width: number;
@@ -16,6 +17,8 @@ export interface VariantSize {
 export class FileSettings {
   readonly linkSecret: string;
   readonly linkTtlSeconds: number;
+  /** Signs and checks view links with the secret and TTL above. */
+  readonly viewLinks: ViewLinkSigner;
   readonly allowedExtensions: ReadonlySet<string>;
   readonly maxBytes: Readonly<Record<FileCategory, number>>;
   readonly variantSizes: ReadonlyMap<string, VariantSize>;
@@ -24,6 +27,7 @@ export class FileSettings {
   constructor(env: FileEnv) {
     this.linkSecret = env.FILE_LINK_SECRET ?? randomBytes(32).toString('hex');
     this.linkTtlSeconds = env.FILE_LINK_TTL_SECONDS;
+    this.viewLinks = new ViewLinkSigner(this.linkSecret, this.linkTtlSeconds);
     const allowed = env.FILE_ALLOWED_TYPES.split(',');
     const unknown = allowed.filter((ext) => !knownExtensions().includes(ext));
     if (unknown.length) throw new Error(`FILE_ALLOWED_TYPES: unknown type(s) ${unknown.join(', ')}; known: ${knownExtensions().join(', ')}`);

@@ -4,7 +4,6 @@ import { CommitFileRequest, FileEvents, FileReply, Principal } from '@quire/cont
 import { DomainError, ErrorCode } from '@quire/errors';
 import { assertOoxmlObject, assertReceived, Db, DEFAULT_OOXML_LIMITS, isOoxmlKind, ObjectStorage, OpenReservation, Outbox, receivedField, ReservationOutcome, UploadReservations } from '@quire/platform';
 import { FileSettings } from '../file.settings';
-import { ViewLinkSigner } from '../views/view-link';
 import { resolveTarget } from './file-access';
 import { toFileReply } from './file-reply';
 import { contentTypeFor, extensionOf } from './file-types';
@@ -21,8 +20,6 @@ import { FILE_UPLOAD } from './reserve-file-upload.use-case';
  */
 @Injectable()
 export class CommitFileUseCase {
-  private readonly links: ViewLinkSigner;
-
   constructor(
     private readonly reservations: UploadReservations,
     private readonly files: FilesRepository,
@@ -30,9 +27,7 @@ export class CommitFileUseCase {
     private readonly settings: FileSettings,
     private readonly outbox: Outbox,
     private readonly db: TransactionHost,
-  ) {
-    this.links = new ViewLinkSigner(settings.linkSecret, settings.linkTtlSeconds);
-  }
+  ) {}
 
   async execute(principal: Principal, command: CommitFileRequest): Promise<FileReply> {
     const reply = await this.reservations.commitOnce(principal, command.reservationId, FILE_UPLOAD, (reservation) => this.record(principal, command, reservation));
@@ -94,6 +89,6 @@ export class CommitFileUseCase {
     // FilesRepository still takes the manager; this is the transaction commitOnce opened.
     await this.files.insert((this.db as Db).tx, row);
     await this.outbox.record(FileEvents.created, { id: row.id, accountId: row.accountId, category, target });
-    return { reply: toFileReply(row, this.links) };
+    return { reply: toFileReply(row, this.settings.viewLinks) };
   }
 }

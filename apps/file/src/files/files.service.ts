@@ -12,7 +12,6 @@ import {
 import { DomainError } from '@quire/errors';
 import { ObjectStorage, Outbox } from '@quire/platform';
 import { FileSettings } from '../file.settings';
-import { ViewLinkSigner } from '../views/view-link';
 import { variantPrefix } from '../views/variant-keys';
 import { readerOf } from './file-access';
 import { toFileReply } from './file-reply';
@@ -32,7 +31,6 @@ export function cleanFileName(raw: string): string {
 @Injectable()
 export class FilesService {
   private readonly logger = new Logger(FilesService.name);
-  private readonly links: ViewLinkSigner;
 
   constructor(
     private readonly files: FilesRepository,
@@ -42,12 +40,10 @@ export class FilesService {
     private readonly renameFile: RenameFileUseCase,
     private readonly deleteFile: DeleteFileUseCase,
     private readonly shareFile: ShareFileUseCase,
-  ) {
-    this.links = new ViewLinkSigner(settings.linkSecret, settings.linkTtlSeconds);
-  }
+  ) {}
 
   async get(principal: Principal, id: string): Promise<FileReply> {
-    return toFileReply(await this.readable(principal, id), this.links);
+    return toFileReply(await this.readable(principal, id), this.settings.viewLinks);
   }
 
   async list(principal: Principal, request: ListFilesRequest): Promise<FileListReply> {
@@ -62,7 +58,7 @@ export class FilesService {
       page: request.page,
       perPage: request.perPage,
     });
-    return { items: items.map((file) => toFileReply(file, this.links)), page: request.page, perPage: request.perPage, total };
+    return { items: items.map((file) => toFileReply(file, this.settings.viewLinks)), page: request.page, perPage: request.perPage, total };
   }
 
   async rename(principal: Principal, request: RenameFileRequest): Promise<FileReply> {
@@ -70,7 +66,7 @@ export class FilesService {
     if (!name || name !== request.name.trim()) {
       throw DomainError.validation('A file name cannot contain slashes or control characters', { fields: { name: ['invalid file name'] } });
     }
-    return toFileReply(await this.renameFile.execute({ principal, request, name }), this.links);
+    return toFileReply(await this.renameFile.execute({ principal, request, name }), this.settings.viewLinks);
   }
 
   /** Deletes the row, then (after commit) its object and, when no other file has these bytes, its variants. */

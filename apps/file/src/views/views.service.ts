@@ -8,7 +8,6 @@ import { FilesRepository, ViewableFile } from '../files/files.repository';
 import { VariantRenderer } from './variant-renderer';
 import { variantKey } from './variant-keys';
 import { ViewLog } from './view-log';
-import { ViewLinkSigner } from './view-link';
 
 /** A bounded set of keys; the oldest go first. */
 class RecentKeys {
@@ -47,7 +46,6 @@ interface RenderInFlight {
  */
 @Injectable()
 export class ViewsService implements OnModuleDestroy {
-  private readonly links: ViewLinkSigner;
   private readonly logger = new Logger(ViewsService.name);
   /** Renders in flight (single-flight), each until its PNG is in S3, not only until it is rendered. */
   private readonly renders = new Map<string, RenderInFlight>();
@@ -61,12 +59,11 @@ export class ViewsService implements OnModuleDestroy {
     private readonly settings: FileSettings,
     private readonly renderer: VariantRenderer,
   ) {
-    this.links = new ViewLinkSigner(settings.linkSecret, settings.linkTtlSeconds);
     this.viewLog = new ViewLog((views) => this.files.logViews(views), this.logger);
   }
 
   async resolve(request: ViewFileRequest): Promise<FileViewReply> {
-    if (!this.links.verify(request.id, request.authCode, request.time, request.size)) {
+    if (!this.settings.viewLinks.verify(request.id, request.authCode, request.time, request.size)) {
       throw DomainError.forbidden('The link is invalid or has expired');
     }
     const file = await this.files.findForViewLink(request.id);
