@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { buildDocx, buildZipOf, E2eStack, RunningApp, signInAs, TestIdentity, waitFor } from '@quire/testing';
 import { insertDocrepoDocument } from './support/docrepo-document';
 import { gatewayCaller } from './support/gateway-call';
+import { SPEC_TEXT_WATERMARK } from './support/spec-watermark';
 
 /**
  * The viewing family through the real gateway, identity, viewing-session and document-repository
@@ -71,19 +72,7 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
   });
 
   it('answers each 480 of the spec with errorCode and errorDetails {in, at}, before any lookup', async () => {
-    const watermarks = [
-      {
-        type: 'text',
-        opacity: 0.6,
-        text: 'jdoe\n67.79.169.114\n11/13/2014 2:24 PM\nNOT FOR DISTRIBUTION',
-        color: 'red',
-        fontFamily: 'Consolas',
-        fontSize: '16pt',
-        fontWeight: 'bold',
-        verticalAlign: 'bottom',
-        horizontalAlign: 'right',
-      },
-    ];
+    const watermarks = [SPEC_TEXT_WATERMARK];
     const cases: Array<[unknown, Record<string, unknown>]> = [
       [{ source: { type: 'document', fileName: 'sample.doc', documentId: 'doc_9495837910qc' }, watermarks }, { errorCode: 'InputNotSupportedWithDocumentId', in: 'body', at: 'watermarks' }],
       [
