@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
 import { FileCategory, FileReply, FileTargetType, Principal, ReceivedFile, ServiceSchemas } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage, UploadReservationRow, uploadReservationProviders } from '@quire/platform';
@@ -17,6 +19,9 @@ import { ReserveFileUploadUseCase } from '../src/files/reserve-file-upload.use-c
 import { ShareFileUseCase } from '../src/files/share-file.use-case';
 import { migrations } from '../src/migrations';
 import { FileView } from '../src/views/file-view.entity';
+import { VariantRenderer } from '../src/views/variant-renderer';
+import { ViewLinkSigner } from '../src/views/view-link';
+import { ViewsService } from '../src/views/views.service';
 
 const SCHEMA = ServiceSchemas['file'];
 
@@ -31,6 +36,23 @@ const docx = buildZipOf({ '[Content_Types].xml': '<Types/>', 'word/document.xml'
 const xlsx = buildZipOf({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>' });
 const brokenZip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]);
 const exe = Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]);
+
+/** A PNG whose header claims `width` × `height` pixels but holds almost no data. */
+function pixelBombPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([png.subarray(0, 8), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 interface Upload {
   name: string;
@@ -84,6 +106,8 @@ describe('file rules (medium: real Postgres, real S3)', () => {
         DeleteFileUseCase,
         ShareFileUseCase,
         FilesService,
+        VariantRenderer,
+        ViewsService,
         ...uploadReservationProviders(FileEnv, () => ({ sweepIntervalMs: 60_000, keepSettledSeconds: 60 })),
       ],
     });
@@ -415,6 +439,81 @@ describe('file rules (medium: real Postgres, real S3)', () => {
         (await files().list(colleague, { targetId: colleague.userId, targetType: 'user', includeShared, page: 1, perPage: 50 })).items.map((f) => f.id);
       expect(await listed(false)).toEqual([mine.id]);
       expect((await listed(true)).sort()).toEqual([file.id, mine.id].sort());
+    });
+  });
+
+  describe('signed view links', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const signer = () => new ViewLinkSigner(context.get(FileSettings).linkSecret, env.FILE_LINK_TTL_SECONDS);
+    const views = () => context.get(ViewsService);
+    const link = (id: string, time = now(), size?: string, boundTo?: string) => ({ id, authCode: signer().sign(id, time, boundTo), time: String(time), size });
+
+    it('answers the original by its key, type, size and ETag', async () => {
+      const file = await uploaded(user());
+      const [row] = await context.dataSource.query(`SELECT storage_key, sha256 FROM "${SCHEMA}"."files" WHERE id = $1`, [file.id]);
+      expect(await views().resolve(link(file.id))).toEqual({ key: row.storage_key, fileName: 'scan.pdf', contentType: 'application/pdf', size: pdf.length, etag: `"${row.sha256}"` });
+    });
+
+    type Tamper = (file: FileReply, other: FileReply) => { id: string; authCode: string; time: string; size?: string };
+    it.each<[string, Tamper]>([
+      ['a flipped code', (file) => ({ ...link(file.id), authCode: link(file.id).authCode.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) })],
+      ['an upper-case code', (file) => ({ ...link(file.id), authCode: link(file.id).authCode.toUpperCase() })],
+      ['a short code', (file) => ({ ...link(file.id), authCode: 'zz' })],
+      ['a time one second off', (file) => ({ ...link(file.id), time: String(now() + 1) })],
+      ['a time that is not a number', (file) => ({ ...link(file.id), time: 'NaN' })],
+      ['an expired link', (file) => link(file.id, now() - env.FILE_LINK_TTL_SECONDS - 5)],
+      ['a link from the future', (file) => link(file.id, now() + 3600)],
+      ["another file's code (the id swapped in)", (file, other) => ({ ...link(other.id), id: file.id })],
+      ['a size-bound link used for another size', (file) => link(file.id, now(), '320x240', '64x64')],
+      ['a size-bound link used without its size', (file) => link(file.id, now(), undefined, '64x64')],
+    ])('%s is FORBIDDEN (the link is invalid or has expired)', async (_case, tamper) => {
+      const owner = user();
+      const [file, other] = [await uploaded(owner), await uploaded(owner)];
+      await expect(views().resolve(tamper(file, other))).rejects.toMatchObject({ code: ErrorCode.Forbidden, message: 'The link is invalid or has expired' });
+    });
+
+    it('a link ten seconds old is fine; a deleted file is NOT_FOUND, even with a valid link', async () => {
+      const owner = user();
+      const file = await uploaded(owner);
+      await expect(views().resolve(link(file.id, now() - 10))).resolves.toMatchObject({ contentType: 'application/pdf' });
+      await files().delete(owner, file.id);
+      await expect(views().resolve(link(file.id))).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    });
+
+    it('ignores a size for a file that is not an image', async () => {
+      const file = await uploaded(user());
+      expect(await views().resolve(link(file.id, now(), '999x999'))).toMatchObject({ contentType: 'application/pdf', size: pdf.length });
+    });
+
+    describe('image variants', () => {
+      let photo: FileReply;
+      beforeAll(async () => {
+        const bytes = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6' } }).png().toBuffer();
+        photo = await uploaded(user(), { name: 'photo.png', bytes, detected: 'image/png' });
+      });
+
+      it.each(['321x240', '320x241', '0x0', 'huge', '64X64'])('a size outside the presets (%s) is VALIDATION_FAILED', async (size) => {
+        await expect(views().resolve(link(photo.id, now(), size))).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+      });
+
+      it.each(env.FILE_VARIANT_SIZES.split(','))('renders the preset %s as a PNG within it, stored under the variants prefix', async (label) => {
+        const reply = await views().resolve({ ...link(photo.id, now(), label), render: true });
+        expect(reply).toMatchObject({ contentType: 'image/png', etag: expect.stringMatching(new RegExp(`^"[0-9a-f]{64}-${label}"$`)), fileName: `photo-${label}.png` });
+        const stored = (await storage.getBuffer(reply.key))!;
+        expect(stored.length).toBe(reply.size);
+        const [width, height] = label.split('x').map(Number) as [number, number];
+        const metadata = await sharp(stored).metadata();
+        expect(metadata.format).toBe('png');
+        expect(metadata.width! <= width && metadata.height! <= height).toBe(true);
+        // Never enlarged past the original.
+        expect(metadata.width! <= 400 && metadata.height! <= 300).toBe(true);
+      });
+
+      it('an image claiming too many pixels is a BAD_REQUEST to render; its original is still served', async () => {
+        const bomb = await uploaded(user(), { name: 'bomb.png', bytes: pixelBombPng(30_000, 30_000), detected: 'image/png' });
+        await expect(views().resolve({ ...link(bomb.id, now(), '64x64'), render: true })).rejects.toMatchObject({ code: ErrorCode.BadRequest });
+        await expect(views().resolve(link(bomb.id))).resolves.toMatchObject({ contentType: 'image/png' });
+      });
     });
   });
 });
