@@ -117,17 +117,16 @@ describe('document repository project rules (medium: real Postgres and S3)', () 
 
   async function fixture(): Promise<Fixture> {
     const { id: projectId } = await projects().create(owner, { name: `P ${randomUUID().slice(0, 8)}` });
-    const document = await upload(owner, projectId);
-    await upload(owner, projectId, document.id);
     const folderName = `F ${randomUUID().slice(0, 6)}`;
-    const [folder, field] = await Promise.all([
+    const member = as(A);
+    const grantedTeamId = team(A);
+    const [document, folder, field] = await Promise.all([
+      upload(owner, projectId).then(async (first) => (await upload(owner, projectId, first.id), first)),
       folders().create(owner, { projectId, name: folderName }),
       fields().create(owner, { projectId, name: 'Status', type: 'select', allowedValues: ['draft', 'final'] }),
+      projects().putUser(owner, { projectId, email: member.email!, role: 'read' }),
+      projects().putTeam(owner, { projectId, teamId: grantedTeamId, role: 'read' }),
     ]);
-    const member = as(A);
-    await projects().putUser(owner, { projectId, email: member.email!, role: 'read' });
-    const grantedTeamId = team(A);
-    await projects().putTeam(owner, { projectId, teamId: grantedTeamId, role: 'read' });
     return { projectId, documentId: document.id, firstVersionId: document.version.id, folderId: folder.id, folderName, fieldId: field.id, memberEmail: member.email!, grantedTeamId, freeTeamId: team(A) };
   }
 
@@ -226,6 +225,7 @@ describe('document repository project rules (medium: real Postgres and S3)', () 
   });
 
   describe('not found', () => {
+    let notFoundFixture: Promise<{ f: Fixture; other: string }> | undefined;
     it.each<[string, (f: Fixture, other: string) => Promise<unknown>]>([
       ['a document of another project of the account', (f, other) => documents().get(owner, other, f.documentId)],
       ['renaming a document of another project', (f, other) => documents().update(owner, { projectId: other, documentId: f.documentId, name: 'x.pdf' })],
@@ -250,8 +250,8 @@ describe('document repository project rules (medium: real Postgres and S3)', () 
       ['removing a team grant that does not exist', (f) => projects().removeTeam(owner, { projectId: f.projectId, teamId: f.freeTeamId })],
       ['an unknown project', () => projects().get(owner, randomUUID())],
     ])('%s → NOT_FOUND', async (_case, run) => {
-      const f = await fixture();
-      const { id: other } = await projects().create(owner, { name: `Other ${randomUUID().slice(0, 8)}` });
+      // Nothing here changes the fixture (each call is refused), so all cases share one.
+      const { f, other } = await (notFoundFixture ??= fixture().then(async (f) => ({ f, other: (await projects().create(owner, { name: `Other ${randomUUID().slice(0, 8)}` })).id })));
       await expect(run(f, other)).rejects.toMatchObject({ code: ErrorCode.NotFound });
     });
   });
@@ -313,8 +313,10 @@ describe('document repository project rules (medium: real Postgres and S3)', () 
       ['null for a required field', { type: 'string', required: true }, null, ErrorCode.ValidationFailed],
     ];
 
+    // Each case defines a field of its own on one shared document.
+    let shared: Promise<Fixture> | undefined;
     it.each(cases)('%s', async (_case, definition, value, expected) => {
-      const f = await fixture();
+      const f = await (shared ??= fixture());
       const field = await fields().create(owner, { projectId: f.projectId, name: `F ${randomUUID().slice(0, 6)}`, ...definition } as never);
       const put = fields().putValue(owner, { projectId: f.projectId, documentId: f.documentId, fieldId: field.id, value });
       if (expected === 'ok') {
