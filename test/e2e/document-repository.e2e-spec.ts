@@ -155,17 +155,6 @@ describe('documents family: projects, folders, documents, versions (gateway + do
     expect((await upload(owner, `/projects/${projectId}/documents`, bytes)).status).toBe(201);
   });
 
-  it('two concurrent deletes of the last two versions: one 409, one version left', async () => {
-    const { json: doc } = await upload(owner, `/projects/${projectId}/documents`, pdf('v1'));
-    await upload(owner, `/projects/${projectId}/documents/${doc.id}/replace`, pdf('v2'));
-    const versions = (await api(owner, 'GET', `/projects/${projectId}/documents/${doc.id}/versions`)).json as Array<{ id: string; number: number }>;
-    expect(versions.map((v) => v.number)).toEqual([1, 2]);
-    const results = await Promise.all(versions.map((v) => api(owner, 'DELETE', `/projects/${projectId}/documents/${doc.id}/versions/${v.id}`)));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect(results.find((r) => r.status === 409)!.json.message).toBe('You cannot delete the only version of a document');
-    expect((await api(owner, 'GET', `/projects/${projectId}/documents/${doc.id}/versions`)).json).toHaveLength(1);
-  });
-
   it('afterDate: epoch ms, Z and -0700 forms; a naive date is a 400 naming the parameter; pagination bounds', async () => {
     const base = `/projects/${projectId}/documents`;
     const all = (await api(owner, 'GET', base)).json;

@@ -268,38 +268,10 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect([extra.status, extra.json.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
     });
 
-    it('400 when the bytes do not match the extension, or the type is not accepted', async () => {
-      const pngAsPdf = await upload(owner, 'report.pdf', await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).png().toBuffer());
-      expect([pngAsPdf.status, pngAsPdf.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
-      const textAsJpg = await upload(owner, 'photo.jpg', Buffer.from('just some text\n'));
-      expect([textAsJpg.status, textAsJpg.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
-      const binary = await upload(owner, 'tool.exe', Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00]));
-      expect([binary.status, binary.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
-      const zipAsZip = await upload(owner, 'archive.zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
-      expect([zipAsZip.status, zipAsZip.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
-      // OOXML is checked inside the ZIP: a workbook named .docx, or a broken archive, is refused.
-      const sheetAsWord = await upload(owner, 'sheet.docx', xlsx);
-      expect([sheetAsWord.status, sheetAsWord.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
-      const brokenZip = await upload(owner, 'letter.docx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
-      expect([brokenZip.status, brokenZip.json.error?.code]).toEqual([400, 'INVALID_FILE_TYPE']);
-      expect(await objectKeys('files/')).not.toContainEqual(expect.stringContaining('report'));
-    });
-
     it('413 over the category limit (user_avatar)', async () => {
       const large = Buffer.concat([photo, Buffer.alloc(AVATAR_MAX_BYTES)]);
       const tooLarge = await upload(owner, 'me.jpg', large, { 'meta.category': 'user_avatar' });
       expect([tooLarge.status, tooLarge.json.error?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    });
-
-    it("403 for a plain user targeting another user's profile; a wrong target type is a 400", async () => {
-      const other = await upload(owner, 'a.pdf', pdf, {
-        'meta.category': 'user_document',
-        'meta.target.id': colleague.principal.userId,
-        'meta.target.type': 'user',
-      });
-      expect([other.status, other.json.error?.code]).toEqual([403, 'FORBIDDEN']);
-      const wrongType = await upload(owner, 'a.pdf', pdf, { 'meta.category': 'intake_attachment' });
-      expect([wrongType.status, wrongType.json.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
     });
 
     it('accepts text, Word and an admin filing to another user', async () => {
@@ -363,14 +335,6 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect(((await form.json()) as { data: WireFile }).data.name).toBe('Final.pdf');
     });
 
-    it('delete: 404 for another user, the owner deletes; the link then answers 404', async () => {
-      const file = await uploaded(owner, 'gone.pdf', pdf);
-      expect((await api(colleague, 'DELETE', `/api_v3/files/${file.id}`)).status).toBe(404);
-      expect((await api(owner, 'DELETE', `/api_v3/files/${file.id}`)).json).toEqual({ data: true });
-      expect((await api(owner, 'GET', `/api_v3/files/${file.id}`)).status).toBe(404);
-      expect((await fetch(file.fullpath)).status).toBe(404);
-    });
-
     it('publishes evt.file.created and evt.file.deleted from the outbox, written with their rows', async () => {
       const nats = await connect({ servers: env.NATS_URL });
       const events: Array<{ subject: string; id: string; accountId: string }> = [];
@@ -398,23 +362,6 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       } finally {
         await nats.drain();
       }
-    });
-  });
-
-  describe('tenant isolation', () => {
-    it("account B never sees account A's file by list, id, rename, delete or share", async () => {
-      const file = await uploaded(owner, 'private.pdf', pdf);
-      const list = await api(outsider, 'GET', `/api_v3/files?target_id=${owner.principal.userId}&target_type=user&include_shared=1`);
-      expect(list.json.data).toEqual([]);
-      expect((await api(outsider, 'GET', '/api_v3/files')).json.data).toEqual([]);
-      expect((await api(outsider, 'GET', `/api_v3/files/${file.id}`)).status).toBe(404);
-      expect((await api(outsider, 'POST', `/api_v3/files/${file.id}`, { name: 'x.pdf' })).status).toBe(404);
-      expect((await api(outsider, 'DELETE', `/api_v3/files/${file.id}`)).status).toBe(404);
-      expect((await api(outsider, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [outsider.principal.userId] })).status).toBe(404);
-      // A link for B's own file does not open A's file.
-      const own = await uploaded(outsider, 'b.pdf', pdf);
-      const swapped = viewPath(own).replace(own.id, file.id);
-      expect((await api(undefined, 'GET', swapped)).status).toBe(403);
     });
   });
 

@@ -58,7 +58,7 @@ export class FoldersRepository extends AccountScopedRepository<FolderRow> {
   }
 
   async delete(scope: AccountScope, projectId: string, id: string): Promise<boolean> {
-    const rows = await this.sql(scope, `DELETE FROM "docrepo"."folders" WHERE account_id = $1 AND project_id = $2 AND id = $3 RETURNING id`, [projectId, id]);
+    const rows = await this.modify(scope, `DELETE FROM "docrepo"."folders" WHERE account_id = $1 AND project_id = $2 AND id = $3 RETURNING id`, [projectId, id]);
     return rows.length > 0;
   }
 }

@@ -87,7 +87,7 @@ export class ProjectsRepository extends AccountScopedRepository<Project> {
   }
 
   async removeUserByEmail(scope: AccountScope, projectId: string, email: string): Promise<boolean> {
-    const rows = await this.sql(
+    const rows = await this.modify(
       scope,
       `DELETE FROM "docrepo"."project_users" WHERE account_id = $1 AND project_id = $2 AND lower(email) = lower($3) RETURNING user_id`,
       [projectId, email],
@@ -114,7 +114,7 @@ export class ProjectsRepository extends AccountScopedRepository<Project> {
   }
 
   async removeTeam(scope: AccountScope, projectId: string, teamId: string): Promise<boolean> {
-    const rows = await this.sql(scope, `DELETE FROM "docrepo"."project_teams" WHERE account_id = $1 AND project_id = $2 AND team_id = $3 RETURNING team_id`, [projectId, teamId]);
+    const rows = await this.modify(scope, `DELETE FROM "docrepo"."project_teams" WHERE account_id = $1 AND project_id = $2 AND team_id = $3 RETURNING team_id`, [projectId, teamId]);
     return rows.length > 0;
   }
 }
