@@ -1,10 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { AccountScope, AccountScopedRepository, Db } from '@quire/platform';
+import { BASE_VARIANT, variantName } from '../renditions/page-variants';
 import type { RenditionState } from '../renditions/rendition.entity';
 import { PackageSource, ViewingPackage } from './viewing-package.entity';
 
 const UUID = /^[0-9a-f-]{36}$/i;
+
+/**
+ * The rendition's state, page count and pages made (their base image, `png@1`) after a package's
+ * columns, from packages `p` and their rendition `r` of the same account (none: nulls, 0).
+ */
+const WITH_RENDITION = `r."state", r."page_count",
+    (SELECT count(*)::int FROM "viewing"."rendition_pages" g
+      WHERE g."account_id" = p."account_id" AND g."rendition_id" = r."id" AND g."variants" ? '${variantName(BASE_VARIANT)}') AS "rendered_pages"
+   FROM "viewing"."viewing_packages" p LEFT JOIN "viewing"."renditions" r ON r."id" = p."rendition_id" AND r."account_id" = p."account_id"`;
 
 /** A live package with the state of its rendition (null: no rendition, e.g. awaiting its upload). */
 export interface DescribedPackage {
@@ -58,12 +68,12 @@ export class ViewingPackagesRepository extends AccountScopedRepository<ViewingPa
 
   /** A package of a document: a package of that documentId is replaced, its process id kept. */
   upsertForDocument(scope: AccountScope, created: NewPackage): Promise<UpsertedPackage> {
-    return this.upsert(scope, created, `"rendition_id" = EXCLUDED."rendition_id"`);
+    return this.upsert(scope, created, false);
   }
 
   /** An upload package (no rendition yet): a package of that documentId is replaced, with a new process id. */
   upsertAwaitingUpload(scope: AccountScope, created: Omit<NewPackage, 'renditionId'>): Promise<UpsertedPackage> {
-    return this.upsert(scope, { ...created, renditionId: null }, `"process_id" = EXCLUDED."process_id", "rendition_id" = NULL`);
+    return this.upsert(scope, { ...created, renditionId: null }, true);
   }
 
   /** Gives an awaiting, live upload package its rendition; false when the process is unknown or has its bytes already. */
@@ -97,10 +107,7 @@ export class ViewingPackagesRepository extends AccountScopedRepository<ViewingPa
     const [column, value] = 'processId' in by ? ['process_id', by.processId] : ['document_id', by.documentId];
     const [row] = await this.sql<DescribedRow>(
       scope,
-      `SELECT p."process_id", p."document_id", r."state", p."source", p."created_at", p."expires_at", r."page_count",
-              (SELECT count(*)::int FROM "viewing"."rendition_pages" g
-                WHERE g."account_id" = p."account_id" AND g."rendition_id" = r."id" AND g."variants" ? 'png@1') AS "rendered_pages"
-         FROM "viewing"."viewing_packages" p LEFT JOIN "viewing"."renditions" r ON r."id" = p."rendition_id" AND r."account_id" = p."account_id"
+      `SELECT p."process_id", p."document_id", p."source", p."created_at", p."expires_at", ${WITH_RENDITION}
         WHERE p."account_id" = $1 AND p."${column}" = $2 AND p."expires_at" > now()`,
       [value],
     );
@@ -112,10 +119,7 @@ export class ViewingPackagesRepository extends AccountScopedRepository<ViewingPa
     if (!UUID.test(processId)) return undefined;
     const [row] = await this.sql<Pick<DescribedRow, 'state' | 'page_count' | 'rendered_pages'>>(
       scope,
-      `SELECT r."state", r."page_count",
-              (SELECT count(*)::int FROM "viewing"."rendition_pages" g
-                WHERE g."account_id" = p."account_id" AND g."rendition_id" = r."id" AND g."variants" ? 'png@1') AS "rendered_pages"
-         FROM "viewing"."viewing_packages" p LEFT JOIN "viewing"."renditions" r ON r."id" = p."rendition_id" AND r."account_id" = p."account_id"
+      `SELECT ${WITH_RENDITION}
         WHERE p."account_id" = $1 AND p."process_id" = $2`,
       [processId],
     );
@@ -150,21 +154,37 @@ export class ViewingPackagesRepository extends AccountScopedRepository<ViewingPa
   }
 
   /**
-   * Inserts the package or replaces the account's package of its documentId (`replace`: what
-   * else changes on a replace), in one statement that also answers the replaced row's source.
+   * Inserts the package, or replaces the account's package of its documentId — with a new
+   * process id when `newProcessId` — and answers the replaced row's source as it was when locked.
    */
-  private async upsert(scope: AccountScope, created: NewPackage, replace: string): Promise<UpsertedPackage> {
-    const [row] = await this.sql<{ process_id: string; replaced: PackageSource | null }>(
-      scope,
-      `WITH old AS (SELECT "source" FROM "viewing"."viewing_packages" WHERE "account_id" = $1 AND "document_id" = $3 FOR UPDATE)
-       INSERT INTO "viewing"."viewing_packages" ("process_id", "account_id", "document_id", "rendition_id", "source", "expires_at")
-       VALUES ($2, $1, $3, $4, $5, now() + make_interval(secs => $6))
-       ON CONFLICT ("account_id", "document_id") DO UPDATE
-         SET ${replace}, "source" = EXCLUDED."source", "created_at" = now(), "expires_at" = EXCLUDED."expires_at"
-       RETURNING "process_id", (SELECT "source" FROM old) AS "replaced"`,
-      [created.processId, created.documentId, created.renditionId, JSON.stringify(created.source), created.lifetimeSeconds],
-    );
-    return { processId: row!.process_id, replaced: row!.replaced };
+  private async upsert(scope: AccountScope, created: NewPackage, newProcessId: boolean): Promise<UpsertedPackage> {
+    const { processId, documentId, renditionId, lifetimeSeconds } = created;
+    const source = JSON.stringify(created.source);
+    // A replaced row deleted between the two statements (rare) is inserted again.
+    for (let attempt = 1; ; attempt += 1) {
+      const [inserted] = await this.sql<{ process_id: string }>(
+        scope,
+        `INSERT INTO "viewing"."viewing_packages" ("process_id", "account_id", "document_id", "rendition_id", "source", "expires_at")
+         SELECT $2, $1, $3, $4, $5, now() + make_interval(secs => $6)
+          WHERE NOT EXISTS (SELECT 1 FROM "viewing"."viewing_packages" WHERE "account_id" = $1 AND "document_id" = $3)
+         ON CONFLICT ("account_id", "document_id") DO NOTHING RETURNING "process_id"`,
+        [processId, documentId, renditionId, source, lifetimeSeconds],
+      );
+      if (inserted) return { processId: inserted.process_id, replaced: null };
+      // UPDATE … FROM a locked copy of the row: RETURNING answers the copy's values, from before the update.
+      const [updated] = await this.modify<{ process_id: string; replaced: PackageSource }>(
+        scope,
+        `UPDATE "viewing"."viewing_packages" p
+            SET "process_id" = CASE WHEN $6 THEN $5::uuid ELSE p."process_id" END, "rendition_id" = $3, "source" = $4,
+                "created_at" = now(), "expires_at" = now() + make_interval(secs => $7)
+           FROM (SELECT "process_id", "source" FROM "viewing"."viewing_packages" WHERE "account_id" = $1 AND "document_id" = $2 FOR UPDATE) old
+          WHERE p."process_id" = old."process_id"
+         RETURNING p."process_id", old."source" AS "replaced"`,
+        [documentId, renditionId, source, processId, newProcessId, lifetimeSeconds],
+      );
+      if (updated) return { processId: updated.process_id, replaced: updated.replaced };
+      if (attempt === 3) throw new Error(`The package of ${documentId} kept changing while it was replaced`);
+    }
   }
 }
 

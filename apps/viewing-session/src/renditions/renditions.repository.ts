@@ -28,7 +28,10 @@ export class RenditionsRepository extends AccountScopedRepository<Rendition> {
     return this.findOne(scope, { id });
   }
 
-  /** Inserts a queued rendition; false when the account has one of these bytes and options already. */
+  /**
+   * Inserts a queued rendition; false when the account has one of these bytes and options already
+   * (NOT EXISTS answers the common case; ON CONFLICT a racing insert of the same bytes).
+   */
   async insertQueued(scope: AccountScope, rendition: Omit<Rendition, 'accountId' | 'state' | 'pdfKey' | 'pageCount' | 'error'>): Promise<boolean> {
     const rows = await this.sql(
       scope,
