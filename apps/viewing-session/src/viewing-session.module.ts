@@ -3,6 +3,10 @@ import { ServiceSchemas } from '@quire/contracts';
 import { OutboundUrlPolicy, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { ViewingSessionEnv } from './viewing-session.env';
 import { migrations } from './migrations';
+import { ViewingPackage } from './packages/viewing-package.entity';
+import { ViewingPackagesController } from './packages/viewing-packages.controller';
+import { Rendition } from './renditions/rendition.entity';
+import { RenditionsModule } from './renditions/renditions.module';
 import { ViewingSecret } from './secrets/viewing-secret.entity';
 import { ViewingSecretsController } from './secrets/viewing-secrets.controller';
 import { ViewingSecretsRepository } from './secrets/viewing-secrets.repository';
@@ -19,6 +23,9 @@ import { ViewingSessionsRepository } from './sessions/viewing-sessions.repositor
 import { ViewingSessionsService } from './sessions/viewing-sessions.service';
 import { WatermarkedImages } from './watermarks/watermarked-images';
 
+/** Every entity of the `viewing` schema. */
+export const viewingEntities = [ViewingSession, ViewingSessionSource, ViewingSecret, Rendition, ViewingPackage];
+
 /** Sessions, their sources, secrets and the page API (viewing-api); renditions are viewing-render's. */
 export const viewingSessionProviders = [
   ViewingSessionsRepository,
@@ -32,8 +39,6 @@ export const viewingSessionProviders = [
   ViewingSessionsService,
   WatermarkedImages,
 ];
-import { RenditionsModule } from './renditions/renditions.module';
-import { ViewingPackagesController } from './packages/viewing-packages.controller';
 
 @Module({})
 export class ViewingSessionModule {
@@ -45,7 +50,7 @@ export class ViewingSessionModule {
           name: 'viewing-session',
           env,
           envClass: ViewingSessionEnv,
-          database: { schema: ServiceSchemas['viewing-session'], entities: [ViewingSession, ViewingSessionSource, ViewingSecret], migrations },
+          database: { schema: ServiceSchemas['viewing-session'], entities: viewingEntities, migrations },
           storage: true,
         }),
         SystemModule.forService('viewing-session'),

@@ -5,21 +5,26 @@ import path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, ObjectStorage, ServiceEnv } from '@quire/platform';
-import { buildDocx, createBucket, createMediumDatabase, removeBucket, testS3Client, TestDatabase, uniqueId, waitFor } from '@quire/testing';
+import { ServiceSchemas } from '@quire/contracts';
+import { loadEnv, ObjectStorage } from '@quire/platform';
+import { buildDocx, createBucket, createMediumContext, MediumContext, removeBucket, testEnv, testS3Client, uniqueId, waitFor } from '@quire/testing';
 import { migrations } from '../src/migrations';
+import { ViewingPackagesRepository } from '../src/packages/viewing-packages.repository';
 import { LibreOfficePool } from '../src/rendering/libreoffice-pool';
 import { ConversionQueue } from '../src/renditions/conversion-queue';
 import { ConverterUnavailable, RenditionNotReady, UnsupportedFormat } from '../src/renditions/renditions.api';
+import { RenditionsRepository } from '../src/renditions/renditions.repository';
 import { RenditionsService } from '../src/renditions/renditions.service';
 import { ViewingPackagesService } from '../src/packages/viewing-packages.service';
+import { ViewingSessionEnv } from '../src/viewing-session.env';
+import { viewingEntities } from '../src/viewing-session.module';
 
 /**
  * Renditions against the real stack: Postgres (migrated schema), NATS JetStream (work queue), the
  * S3 test server, LibreOffice and poppler. Every test's account is new, so runs never collide.
  */
 
-const database = { schema: 'viewing', entities: [], migrations };
+const database = { schema: ServiceSchemas['viewing-session'], entities: viewingEntities, migrations };
 
 async function inkRatio(image: Buffer): Promise<number> {
   const { data } = await sharp(image).flatten({ background: '#ffffff' }).greyscale().raw().toBuffer({ resolveWithObject: true });
@@ -34,7 +39,7 @@ async function textImage(text: string, width = 400, height = 200): Promise<Buffe
 }
 
 describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () => {
-  let db: TestDatabase;
+  let context: MediumContext;
   let dataSource: DataSource;
   let nats: NatsConnection;
   let storage: ObjectStorage;
@@ -45,10 +50,9 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
   const cleanups: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    db = await createMediumDatabase(database);
-    const env = Object.assign(new ServiceEnv(), { DATABASE_URL: db.url, DATABASE_POOL_SIZE: 4 });
-    dataSource = new DataSource(dataSourceOptions(env, database));
-    await dataSource.initialize();
+    const env = loadEnv(ViewingSessionEnv, testEnv({ HTTP_PORT: '0', DATABASE_POOL_SIZE: '4' }));
+    context = await createMediumContext({ database, env, providers: [RenditionsRepository, ViewingPackagesRepository] });
+    dataSource = context.dataSource;
     nats = await connect({ servers: process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222' });
     await createBucket(s3, bucket);
     storage = new ObjectStorage(s3, bucket);
@@ -61,8 +65,7 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
     const streams = await jsm.streams.names().next();
     for (const name of streams) if (name.startsWith(prefix.replace(/[^A-Za-z0-9_-]/g, '_'))) await jsm.streams.delete(name);
     await nats.drain();
-    await dataSource.destroy();
-    await db.drop();
+    await context.close();
     await removeBucket(s3, bucket);
     await rm(dir, { recursive: true, force: true });
   });
@@ -95,7 +98,7 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
       concurrency: { small: options.poolSize ?? 1, large: 1 },
     });
     await queue.setUp();
-    const service = new RenditionsService(dataSource, storage, queue, {
+    const service = new RenditionsService(context.get(RenditionsRepository), storage, queue, {
       keyPrefix: 'viewing',
       workDir: path.join(dir, `render-${name}`),
       pool,
@@ -298,7 +301,7 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
 
   it('viewing packages: ready after the rendition, replaced per documentId, deleted, expired ones swept', async () => {
     const scope = { accountId: randomUUID() };
-    const packages = new ViewingPackagesService(dataSource, main.service);
+    const packages = new ViewingPackagesService(context.get(ViewingPackagesRepository), main.service, storage);
     const documentId = `doc-${randomUUID()}`;
     const source = await upload('pkg.png', await textImage('package'));
     const { processId } = await packages.startForDocument(scope, documentId, source, 3600);

@@ -15,15 +15,9 @@ import {
 import { DomainError } from '@quire/errors';
 import { ObjectStorage, RpcPrincipal } from '@quire/platform';
 import { DocumentSources } from '../sessions/document-sources';
-import { VIEWING_PREFIX } from '../sessions/storage-keys';
 import { viewingInputError } from '../sessions/viewing-errors';
 import { ViewingSessionEnv } from '../viewing-session.env';
-import { PackageInfo, ViewingPackagesService } from './viewing-packages.service';
-
-/** Where the SourceFile of an upload package creator goes (a new key per attempt). */
-export function packageSourcePrefix(processId: string): string {
-  return `${VIEWING_PREFIX}packages/${processId}/`;
-}
+import { PackageInfo, packageSourcePrefix, ViewingPackagesService } from './viewing-packages.service';
 
 function processNotFound(): DomainError {
   return DomainError.notFound('Viewing package creator process', { errorCode: 'ProcessNotFound', in: 'path', at: 'processId' });

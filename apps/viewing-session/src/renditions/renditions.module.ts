@@ -2,15 +2,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { NatsConnection } from 'nats';
-import { DataSource } from 'typeorm';
 import { NATS_CONNECTION, ObjectStorage } from '@quire/platform';
 import { LibreOfficePool } from '../rendering/libreoffice-pool';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { ConversionQueue } from './conversion-queue';
 import { Renditions, ViewingPackages } from './renditions.api';
+import { PackageExpirySweeper } from '../packages/package-expiry.sweeper';
+import { ViewingPackagesRepository } from '../packages/viewing-packages.repository';
 import { ViewingPackagesService } from '../packages/viewing-packages.service';
+import { RenditionsRepository } from './renditions.repository';
 import { findSoffice, RenditionsService } from './renditions.service';
 import { RenditionsMetrics } from './renditions.metrics';
+import { UnusedRenditionsSweeper } from './unused-renditions.sweeper';
 
 export const LIBREOFFICE_POOL = Symbol('LIBREOFFICE_POOL');
 
@@ -31,17 +34,15 @@ export function createPool(env: ViewingSessionEnv): LibreOfficePool | undefined 
   });
 }
 
-/** Starts the JetStream consumers, sweeps unused renditions, stops everything on shutdown. */
+/** Starts the JetStream consumers, stops them and the pool on shutdown. */
 @Injectable()
 class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Renditions');
-  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly service: RenditionsService,
     private readonly queue: ConversionQueue,
     private readonly metrics: RenditionsMetrics,
-    private readonly env: ViewingSessionEnv,
     @Inject(LIBREOFFICE_POOL) private readonly pool: LibreOfficePool | undefined,
   ) {}
 
@@ -50,15 +51,9 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.service.startWorkers();
     if (!this.pool) this.logger.warn('soffice not found: Office documents answer FeatureDisabled');
     this.metrics.start();
-    const ttlMs = this.env.VIEWING_RENDITION_TTL_HOURS * 3_600_000;
-    this.sweeper = setInterval(() => {
-      this.service.sweep(new Date(Date.now() - ttlMs)).catch((error: Error) => this.logger.warn(`Sweep failed: ${error.message}`));
-    }, 10 * 60_000);
-    this.sweeper.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.sweeper);
     this.metrics.stop();
     await this.service.stopWorkers();
     await this.pool?.close();
@@ -82,10 +77,12 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
         }),
       inject: [NATS_CONNECTION, ViewingSessionEnv, LIBREOFFICE_POOL],
     },
+    RenditionsRepository,
+    ViewingPackagesRepository,
     {
       provide: RenditionsService,
-      useFactory: (db: DataSource, storage: ObjectStorage, queue: ConversionQueue, env: ViewingSessionEnv, pool: LibreOfficePool | undefined) =>
-        new RenditionsService(db, storage, queue, {
+      useFactory: (repository: RenditionsRepository, storage: ObjectStorage, queue: ConversionQueue, env: ViewingSessionEnv, pool: LibreOfficePool | undefined) =>
+        new RenditionsService(repository, storage, queue, {
           keyPrefix: 'viewing',
           workDir: path.join(env.VIEWING_WORK_DIR, `render-${process.pid}`),
           pool,
@@ -93,14 +90,20 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
           backgroundConcurrency: 1,
           retryAfterSeconds: 2,
         }),
-      inject: [DataSource, ObjectStorage, ConversionQueue, ViewingSessionEnv, LIBREOFFICE_POOL],
+      inject: [RenditionsRepository, ObjectStorage, ConversionQueue, ViewingSessionEnv, LIBREOFFICE_POOL],
     },
     { provide: Renditions, useExisting: RenditionsService },
-    { provide: ViewingPackagesService, useFactory: (db: DataSource, renditions: RenditionsService) => new ViewingPackagesService(db, renditions), inject: [DataSource, RenditionsService] },
+    {
+      provide: ViewingPackagesService,
+      useFactory: (packages: ViewingPackagesRepository, renditions: RenditionsService, storage: ObjectStorage) => new ViewingPackagesService(packages, renditions, storage),
+      inject: [ViewingPackagesRepository, RenditionsService, ObjectStorage],
+    },
     { provide: ViewingPackages, useExisting: ViewingPackagesService },
     { provide: 'LIBREOFFICE_POOL_REF', useExisting: LIBREOFFICE_POOL },
     RenditionsMetrics,
     RenditionsLifecycle,
+    UnusedRenditionsSweeper,
+    PackageExpirySweeper,
   ],
   exports: [Renditions, RenditionsService, ViewingPackages, ViewingPackagesService],
 })
