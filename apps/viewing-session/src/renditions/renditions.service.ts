@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
@@ -11,6 +9,7 @@ import type { AccountScope, ObjectStorage } from '@quire/platform';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { LibreOfficePool } from '../rendering/libreoffice-pool';
 import { PdfRenderer } from '../rendering/pdf-renderer';
+import { ProcessRunner } from '../rendering/process-runner';
 import { PageOutOfRangeError, RenderError } from '../rendering/errors';
 import { ConversionJob, ConversionQueue, SizeClass } from './conversion-queue';
 import { detectFormat, SourceKind } from './formats';
@@ -31,7 +30,6 @@ import {
 import { renderDuration } from './render-duration';
 import { parseBboxLayout } from './text-layout';
 
-const run = promisify(execFile);
 const SCHEMA = '"viewing"';
 /** Render options every rendition uses today (96 dpi base); part of the cache key. */
 const DEFAULT_RENDER = { dpi: 96 } as const;
@@ -69,6 +67,8 @@ export interface RenditionsServiceOptions {
   backgroundConcurrency: number;
   /** Hints the client to retry after this many seconds (Retry-After). */
   retryAfterSeconds: number;
+  /** Where poppler's programs are found (PATH of the process runner). */
+  binPath?: string;
 }
 
 export interface RenditionsStats {
@@ -85,6 +85,7 @@ export interface RenditionsStats {
  */
 export class RenditionsService extends Renditions {
   private readonly logger = new Logger(RenditionsService.name);
+  private readonly runner: ProcessRunner;
   private readonly renderer: PdfRenderer;
   readonly stats: RenditionsStats = { conversions: 0, renders: 0, renderMs: [] };
   private readonly localPdfs = new Map<string, Promise<string>>();
@@ -99,7 +100,8 @@ export class RenditionsService extends Renditions {
     private readonly options: RenditionsServiceOptions,
   ) {
     super();
-    this.renderer = new PdfRenderer({ timeoutMs: options.timeoutMs });
+    this.runner = new ProcessRunner({ PATH: options.binPath ?? '/usr/local/bin:/usr/bin:/bin' });
+    this.renderer = new PdfRenderer(this.runner, { timeoutMs: options.timeoutMs });
   }
 
   async startWorkers(): Promise<void> {
@@ -109,6 +111,7 @@ export class RenditionsService extends Renditions {
 
   async stopWorkers(): Promise<void> {
     await this.queue.stop();
+    this.runner.close();
   }
 
   // ---- the API ----
@@ -218,12 +221,12 @@ export class RenditionsService extends Renditions {
     const cached = await this.storage.getBuffer(key);
     if (cached) return JSON.parse(cached.toString('utf8')) as PageText[];
     const pdf = await this.localPdf(row);
-    const { stdout } = await run('pdftotext', ['-bbox-layout', '-f', String(begin + 1), '-l', String(last + 1), pdf, '-'], {
-      timeout: this.options.timeoutMs,
+    const { stdout } = await this.runner.run('pdftotext', ['-bbox-layout', '-f', String(begin + 1), '-l', String(last + 1), pdf, '-'], {
+      timeoutMs: this.options.timeoutMs,
       maxBuffer: 64 * 1024 * 1024,
     });
     // pdftotext answers in PDF points; pages and words are given in the 96-dpi pixels of the images.
-    const pages = parseBboxLayout(stdout, 96 / 72).map((p, index) => ({ ...p, page: begin + index }));
+    const pages = parseBboxLayout(stdout.toString('utf8'), 96 / 72).map((p, index) => ({ ...p, page: begin + index }));
     await this.storage.put(key, JSON.stringify(pages), 'application/json');
     return pages;
   }
@@ -259,7 +262,9 @@ export class RenditionsService extends Renditions {
         pdfKey = `${this.renditionPrefix(row)}/document.pdf`;
         const pdf = await readFile(pdfPath);
         await this.storage.put(pdfKey, pdf, 'application/pdf');
-        pages = await pdfPageSizes(pdfPath, DEFAULT_RENDER.dpi);
+        pages = await this.renderer.pageSizes(pdfPath, DEFAULT_RENDER.dpi).catch((error: Error) => {
+          throw new RenditionFailed(`The PDF cannot be read: ${error.message.slice(0, 200)}`);
+        });
         const cachedPath = this.cachedPdfPath(row.id);
         await writeFile(cachedPath, pdf);
         this.localPdfs.set(row.id, Promise.resolve(cachedPath));
@@ -524,7 +529,7 @@ export class RenditionsService extends Renditions {
   private async svg(pdf: string, page: number): Promise<Buffer> {
     const out = path.join(await mkdtemp(path.join(this.options.workDir, 'svg-')), 'page.svg');
     try {
-      await run('pdftocairo', ['-svg', '-f', String(page + 1), '-l', String(page + 1), pdf, out], { timeout: this.options.timeoutMs });
+      await this.runner.run('pdftocairo', ['-svg', '-f', String(page + 1), '-l', String(page + 1), pdf, out], { timeoutMs: this.options.timeoutMs });
       return await readFile(out);
     } catch (error) {
       throw new RenderError('pdftocairo could not make the SVG', { reason: (error as Error).message.slice(0, 300) });
@@ -606,29 +611,6 @@ async function imagePages(source: Buffer): Promise<Array<{ width: number; height
     pages.push(rotated ? { width: height, height: width } : { width, height });
   }
   return pages;
-}
-
-/** Each page's size in pixels at `dpi` (pdfinfo reports points, rotation applied). */
-async function pdfPageSizes(pdf: string, dpi: number): Promise<Array<{ width: number; height: number }>> {
-  const { stdout } = await run('pdfinfo', ['-f', '1', '-l', '100000', pdf], { maxBuffer: 16 * 1024 * 1024 }).catch((error: Error) => {
-    throw new RenditionFailed(`The PDF cannot be read: ${error.message.slice(0, 200)}`);
-  });
-  const sizes = new Map<number, { width: number; height: number }>();
-  const rotations = new Map<number, number>();
-  for (const line of stdout.split('\n')) {
-    const size = /^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)/.exec(line);
-    if (size) sizes.set(Number(size[1]), { width: Number(size[2]), height: Number(size[3]) });
-    const rot = /^Page\s+(\d+) rot:\s+(\d+)/.exec(line);
-    if (rot) rotations.set(Number(rot[1]), Number(rot[2]));
-  }
-  return [...sizes.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([page, pts]) => {
-      const swap = (rotations.get(page) ?? 0) % 180 === 90;
-      const width = Math.ceil(((swap ? pts.height : pts.width) * dpi) / 72);
-      const height = Math.ceil(((swap ? pts.width : pts.height) * dpi) / 72);
-      return { width, height };
-    });
 }
 
 function sleep(ms: number): Promise<void> {
