@@ -31,4 +31,9 @@ function pdfOfSize(bytes) {
   return Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(Math.max(0, bytes - 9))]);
 }
 
-module.exports = { docxOfSize, pdfOfSize };
+/** A .docx whose body is `text` (lines split on \n). */
+function docxOf(text) {
+  return testing().buildDocx(text);
+}
+
+module.exports = { docxOf, docxOfSize, pdfOfSize };

@@ -8,6 +8,7 @@ import { buildDocx } from '@quire/testing';
 import { ConverterBusyError, PageOutOfRangeError } from '../src/rendering/errors';
 import { LibreOfficePool, LibreOfficePoolOptions } from '../src/rendering/libreoffice-pool';
 import { PdfRenderer } from '../src/rendering/pdf-renderer';
+import { ProcessRunner } from '../src/rendering/process-runner';
 
 const run = promisify(execFile);
 
@@ -22,7 +23,8 @@ async function inkRatio(image: Buffer): Promise<number> {
 describe('LibreOfficePool + PdfRenderer (real soffice and poppler)', () => {
   let dir: string;
   const pools: LibreOfficePool[] = [];
-  const renderer = new PdfRenderer({ timeoutMs: 30_000 });
+  const runner = new ProcessRunner();
+  const renderer = new PdfRenderer(runner, { timeoutMs: 30_000 });
 
   const pool = (overrides: Partial<LibreOfficePoolOptions> = {}) => {
     const created = new LibreOfficePool({
@@ -53,6 +55,7 @@ describe('LibreOfficePool + PdfRenderer (real soffice and poppler)', () => {
     await Promise.all(pools.splice(0).map((created) => created.close()));
     await rm(dir, { recursive: true, force: true });
   });
+  afterAll(() => runner.close());
 
   it('converts a docx and renders page 0 as PNG and JPEG with ink on it', async () => {
     const converter = pool();

@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import sharp from 'sharp';
 import { PageOutOfRangeError, RenderError } from './errors';
-
-const run = promisify(execFile);
+import { ProcessRunner } from './process-runner';
 
 export type PageImageType = 'png' | 'jpeg';
 
@@ -23,18 +23,41 @@ export interface PageImage {
 
 /**
  * Renders PDF pages with poppler to raw pixels (PPM on stdout) and encodes them with sharp:
- * pdftoppm's own PNG encoder is ≈ 5× slower than the rendering itself (NOTES.md).
+ * pdftoppm's own PNG encoder is ≈ 5× slower than the rendering itself (NOTES.md). The programs
+ * run from the `ProcessRunner`'s helper, so their forks do not stall the service's event loop.
  */
 export class PdfRenderer {
-  constructor(private readonly options: { timeoutMs: number; maxPixels?: number } = { timeoutMs: 30_000 }) {}
+  constructor(
+    private readonly runner: ProcessRunner,
+    private readonly options: { timeoutMs: number; maxPixels?: number } = { timeoutMs: 30_000 },
+  ) {}
 
   async pageCount(pdfPath: string): Promise<number> {
-    const { stdout } = await run('pdfinfo', [pdfPath], { timeout: this.options.timeoutMs }).catch((error: Error) => {
+    const { stdout } = await this.runner.run('pdfinfo', [pdfPath], { timeoutMs: this.options.timeoutMs }).catch((error: Error) => {
       throw new RenderError('pdfinfo could not read the PDF', { reason: error.message.slice(0, 300) });
     });
-    const match = /^Pages:\s+(\d+)/m.exec(stdout);
+    const match = /^Pages:\s+(\d+)/m.exec(stdout.toString('latin1'));
     if (!match) throw new RenderError('pdfinfo reported no page count');
     return Number(match[1]);
+  }
+
+  /** Each page's size in pixels at `dpi` (pdfinfo reports points; rotation applied). */
+  async pageSizes(pdfPath: string, dpi: number): Promise<Array<{ width: number; height: number }>> {
+    const { stdout } = await this.runner.run('pdfinfo', ['-f', '1', '-l', '100000', pdfPath], { timeoutMs: this.options.timeoutMs });
+    const sizes = new Map<number, { width: number; height: number }>();
+    const rotations = new Map<number, number>();
+    for (const line of stdout.toString('latin1').split('\n')) {
+      const size = /^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)/.exec(line);
+      if (size) sizes.set(Number(size[1]), { width: Number(size[2]), height: Number(size[3]) });
+      const rot = /^Page\s+(\d+) rot:\s+(\d+)/.exec(line);
+      if (rot) rotations.set(Number(rot[1]), Number(rot[2]));
+    }
+    return [...sizes.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([page, pts]) => {
+        const swap = (rotations.get(page) ?? 0) % 180 === 90;
+        return { width: Math.ceil(((swap ? pts.height : pts.width) * dpi) / 72), height: Math.ceil(((swap ? pts.width : pts.height) * dpi) / 72) };
+      });
   }
 
   async render(pdfPath: string, options: RenderOptions, pageCount?: number): Promise<PageImage> {
@@ -42,7 +65,7 @@ export class PdfRenderer {
     if (!Number.isInteger(options.page) || options.page < 0 || options.page >= count) throw new PageOutOfRangeError(options.page, count);
     const pageNumber = String(options.page + 1);
     const dpi = String(options.dpi ?? 96);
-    const ppm = await this.capture('pdftoppm', ['-r', dpi, '-f', pageNumber, '-l', pageNumber, pdfPath]);
+    const ppm = await this.capture(['-r', dpi, '-f', pageNumber, '-l', pageNumber], pdfPath);
     const pixels = parsePpm(ppm);
     const maxPixels = this.options.maxPixels ?? 100_000_000;
     if (pixels.width * pixels.height > maxPixels) throw new RenderError('The page is too large to render', { maxPixels });
@@ -56,26 +79,39 @@ export class PdfRenderer {
     return { data, contentType: options.contentType === 'png' ? 'image/png' : 'image/jpeg', width: info.width, height: info.height };
   }
 
-  /** Runs a program and collects its stdout as one buffer (one page of pixels). */
-  private capture(command: string, args: string[]): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const chunks: Buffer[] = [];
-      let errors = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), this.options.timeoutMs);
-      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-500)));
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(new RenderError(`Cannot start ${command}`, { reason: error.message }));
-      });
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        const out = Buffer.concat(chunks);
-        if (code !== 0 || out.length === 0) reject(new RenderError(`${command} failed`, { code, signal, reason: errors.trim() }));
-        else resolve(out);
-      });
+  /** One page as SVG (pdftocairo), written to a scratch file beside the PDF and read back. */
+  async svg(pdfPath: string, page: number): Promise<Buffer> {
+    const out = path.join(path.dirname(pdfPath), `.page-${randomUUID()}.svg`);
+    try {
+      await this.runner.run('pdftocairo', ['-svg', '-f', String(page + 1), '-l', String(page + 1), pdfPath, out], { timeoutMs: this.options.timeoutMs });
+      return await readFile(out);
+    } catch (error) {
+      throw new RenderError('pdftocairo could not make the SVG', { reason: (error as Error).message.slice(0, 300) });
+    } finally {
+      await rm(out, { force: true });
+    }
+  }
+
+  /** `pdftotext -bbox-layout` of pages begin..end (from 0): XHTML with each word's box in points. */
+  async textLayout(pdfPath: string, begin: number, end: number): Promise<string> {
+    const { stdout } = await this.runner.run('pdftotext', ['-bbox-layout', '-f', String(begin + 1), '-l', String(end + 1), pdfPath, '-'], {
+      timeoutMs: this.options.timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
     });
+    return stdout.toString('utf8');
+  }
+
+  /** One page as PPM pixels, written by pdftoppm to a scratch file beside the PDF and read back. */
+  private async capture(args: string[], pdfPath: string): Promise<Buffer> {
+    const out = path.join(path.dirname(pdfPath), `.page-${randomUUID()}.ppm`);
+    try {
+      await this.runner.run('pdftoppm', [...args, pdfPath], { timeoutMs: this.options.timeoutMs, stdoutFile: out }).catch((error: Error) => {
+        throw new RenderError('pdftoppm failed', { reason: error.message.slice(0, 300) });
+      });
+      return await readFile(out);
+    } finally {
+      await rm(out, { force: true });
+    }
   }
 }
 

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { AccountScope, ObjectStorage, Transactional } from '@quire/platform';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { LibreOfficePool } from '../rendering/libreoffice-pool';
+import { PdfRenderer } from '../rendering/pdf-renderer';
 import { BackgroundRenders } from './background-renders';
 import { ConversionJob, SizeClass } from './conversion-queue';
 import { BASE_VARIANT, DEFAULT_RENDER, PageVariants, RenderStats } from './page-variants';
@@ -14,7 +13,6 @@ import { RenditionFiles } from './rendition-files';
 import { ConverterUnavailable, RenditionFailed } from './renditions.api';
 import { RenditionsRepository } from './renditions.repository';
 
-const run = promisify(execFile);
 
 export interface ConvertRenditionCommand {
   job: ConversionJob;
@@ -38,6 +36,7 @@ export class ConvertRenditionUseCase {
     private readonly storage: ObjectStorage,
     private readonly files: RenditionFiles,
     private readonly variants: PageVariants,
+    private readonly renderer: PdfRenderer,
     private readonly background: BackgroundRenders,
     private readonly stats: RenderStats,
     private readonly options: { workDir: string; pool: LibreOfficePool | undefined },
@@ -85,7 +84,9 @@ export class ConvertRenditionUseCase {
     const pdfKey = `${this.variants.prefix(rendition)}/document.pdf`;
     const pdf = await readFile(pdfPath);
     await this.storage.put(pdfKey, pdf, 'application/pdf');
-    const pages = await pdfPageSizes(pdfPath, DEFAULT_RENDER.dpi);
+    const pages = await this.renderer.pageSizes(pdfPath, DEFAULT_RENDER.dpi).catch((error: Error) => {
+      throw new RenditionFailed(`The PDF cannot be read: ${error.message.slice(0, 200)}`);
+    });
     await this.files.keepPdf(rendition.id, pdf);
     return { pages, pdfKey };
   }
@@ -137,27 +138,4 @@ async function imagePages(source: Buffer): Promise<PageSize[]> {
     pages.push(rotated ? { width: height, height: width } : { width, height });
   }
   return pages;
-}
-
-/** Each page's size in pixels at `dpi` (pdfinfo reports points, rotation applied). */
-async function pdfPageSizes(pdf: string, dpi: number): Promise<PageSize[]> {
-  const { stdout } = await run('pdfinfo', ['-f', '1', '-l', '100000', pdf], { maxBuffer: 16 * 1024 * 1024 }).catch((error: Error) => {
-    throw new RenditionFailed(`The PDF cannot be read: ${error.message.slice(0, 200)}`);
-  });
-  const sizes = new Map<number, PageSize>();
-  const rotations = new Map<number, number>();
-  for (const line of stdout.split('\n')) {
-    const size = /^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)/.exec(line);
-    if (size) sizes.set(Number(size[1]), { width: Number(size[2]), height: Number(size[3]) });
-    const rot = /^Page\s+(\d+) rot:\s+(\d+)/.exec(line);
-    if (rot) rotations.set(Number(rot[1]), Number(rot[2]));
-  }
-  return [...sizes.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([page, pts]) => {
-      const swap = (rotations.get(page) ?? 0) % 180 === 90;
-      const width = Math.ceil(((swap ? pts.height : pts.width) * dpi) / 72);
-      const height = Math.ceil(((swap ? pts.width : pts.height) * dpi) / 72);
-      return { width, height };
-    });
 }

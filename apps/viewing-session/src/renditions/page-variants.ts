@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { AccountScope, ObjectStorage } from '@quire/platform';
 import { PageOutOfRangeError, RenderError } from '../rendering/errors';
@@ -13,7 +11,6 @@ import { RenditionFiles } from './rendition-files';
 import { RenditionsRepository } from './renditions.repository';
 import { renderDuration } from './render-duration';
 
-const run = promisify(execFile);
 
 /** Render options every rendition uses today (96 dpi base); part of the cache key. */
 export const DEFAULT_RENDER = { dpi: 96 } as const;
@@ -51,7 +48,6 @@ type RenderedRendition = Pick<Rendition, 'id' | 'accountId' | 'kind' | 'pdfKey' 
  * the page. Two requests for the same variant at once render it once.
  */
 export class PageVariants {
-  private readonly renderer: PdfRenderer;
   private readonly inFlight = new Map<string, Promise<PageImage>>();
 
   constructor(
@@ -59,10 +55,9 @@ export class PageVariants {
     private readonly storage: ObjectStorage,
     private readonly files: RenditionFiles,
     private readonly stats: RenderStats,
-    private readonly options: { keyPrefix: string; workDir: string; timeoutMs: number },
-  ) {
-    this.renderer = new PdfRenderer({ timeoutMs: options.timeoutMs });
-  }
+    private readonly renderer: PdfRenderer,
+    private readonly options: { keyPrefix: string },
+  ) {}
 
   /** S3 prefix of everything stored for this rendition. */
   prefix(rendition: Pick<Rendition, 'accountId' | 'id'>): string {
@@ -111,7 +106,7 @@ export class PageVariants {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" xlink:href="${href}"/></svg>`;
       return { data: Buffer.from(svg), width, height };
     }
-    const data = await this.svg(await this.files.pdf(rendition), page);
+    const data = await this.renderer.svg(await this.files.pdf(rendition), page);
     const size = await this.pageSize(rendition, page);
     return { data, width: Math.round(size.width * spec.scale), height: Math.round(size.height * spec.scale) };
   }
@@ -147,18 +142,6 @@ export class PageVariants {
     const found = await this.repository.page(scopeOf(rendition), rendition.id, page);
     if (!found) throw new PageOutOfRangeError(page, rendition.pageCount ?? 0);
     return found;
-  }
-
-  private async svg(pdf: string, page: number): Promise<Buffer> {
-    const out = path.join(await mkdtemp(path.join(this.options.workDir, 'svg-')), 'page.svg');
-    try {
-      await run('pdftocairo', ['-svg', '-f', String(page + 1), '-l', String(page + 1), pdf, out], { timeout: this.options.timeoutMs });
-      return await readFile(out);
-    } catch (error) {
-      throw new RenderError('pdftocairo could not make the SVG', { reason: (error as Error).message.slice(0, 300) });
-    } finally {
-      await rm(path.dirname(out), { recursive: true, force: true });
-    }
   }
 }
 

@@ -72,8 +72,9 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
           maxQueued: env.VIEWING_MAX_QUEUED,
           ackWaitMs: env.VIEWING_JOB_ACK_WAIT_MS,
           maxDeliveries: env.VIEWING_JOB_MAX_DELIVERIES,
-          // Small jobs may use every worker; large ones at most half, so small never starve.
-          concurrency: { small: pool?.size ?? 2, large: Math.max(1, Math.floor((pool?.size ?? 2) / 2)) },
+          // Two small jobs per worker: while one stores its PDF and renders page 0, the next is
+          // already converting. Large ones use at most half the workers, so small never starve.
+          concurrency: { small: 2 * (pool?.size ?? 2), large: Math.max(1, Math.floor((pool?.size ?? 2) / 2)) },
         }),
       inject: [NATS_CONNECTION, ViewingSessionEnv, LIBREOFFICE_POOL],
     },
@@ -89,6 +90,7 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
           timeoutMs: env.VIEWING_CONVERSION_TIMEOUT_MS,
           backgroundConcurrency: 1,
           retryAfterSeconds: 2,
+          binPath: env.VIEWING_BIN_PATH,
         }),
       inject: [RenditionsRepository, ObjectStorage, ConversionQueue, ViewingSessionEnv, LIBREOFFICE_POOL],
     },

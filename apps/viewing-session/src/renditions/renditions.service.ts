@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { AccountScope, ObjectStorage } from '@quire/platform';
 import { DomainError } from '@quire/errors';
 import { LibreOfficePool } from '../rendering/libreoffice-pool';
 import { PageOutOfRangeError } from '../rendering/errors';
+import { PdfRenderer } from '../rendering/pdf-renderer';
+import { ProcessRunner } from '../rendering/process-runner';
 import { BackgroundRenders } from './background-renders';
 import { ConversionJob, ConversionQueue, SizeClass } from './conversion-queue';
 import { ConvertRenditionUseCase } from './convert-rendition.use-case';
@@ -30,7 +30,6 @@ import { RenditionsRepository } from './renditions.repository';
 import { StartRenditionUseCase } from './start-rendition.use-case';
 import { parseBboxLayout } from './text-layout';
 
-const run = promisify(execFile);
 
 export interface RenditionsServiceOptions {
   /** S3 key prefix of everything this service stores. */
@@ -44,6 +43,8 @@ export interface RenditionsServiceOptions {
   backgroundConcurrency: number;
   /** Hints the client to retry after this many seconds (Retry-After). */
   retryAfterSeconds: number;
+  /** Where poppler's programs are found (PATH of the process runner). */
+  binPath?: string;
 }
 
 export type RenditionsStats = RenderStats;
@@ -57,6 +58,8 @@ export type RenditionsStats = RenderStats;
 export class RenditionsService extends Renditions {
   readonly stats: RenditionsStats = { conversions: 0, renders: 0, renderMs: [] };
   private readonly files: RenditionFiles;
+  private readonly runner: ProcessRunner;
+  private readonly renderer: PdfRenderer;
   private readonly variants: PageVariants;
   private readonly background: BackgroundRenders;
   private readonly starting: StartRenditionUseCase;
@@ -70,10 +73,12 @@ export class RenditionsService extends Renditions {
   ) {
     super();
     this.files = new RenditionFiles(storage, options.workDir);
-    this.variants = new PageVariants(repository, storage, this.files, this.stats, options);
+    this.runner = new ProcessRunner({ PATH: options.binPath ?? '/usr/local/bin:/usr/bin:/bin' });
+    this.renderer = new PdfRenderer(this.runner, { timeoutMs: options.timeoutMs });
+    this.variants = new PageVariants(repository, storage, this.files, this.stats, this.renderer, options);
     this.background = new BackgroundRenders(options.backgroundConcurrency);
     this.starting = new StartRenditionUseCase(repository, storage, queue, { converterInstalled: options.pool !== undefined });
-    this.converting = new ConvertRenditionUseCase(repository, storage, this.files, this.variants, this.background, this.stats, options);
+    this.converting = new ConvertRenditionUseCase(repository, storage, this.files, this.variants, this.renderer, this.background, this.stats, options);
   }
 
   async startWorkers(): Promise<void> {
@@ -83,6 +88,7 @@ export class RenditionsService extends Renditions {
 
   async stopWorkers(): Promise<void> {
     await this.queue.stop();
+    this.runner.close();
   }
 
   // ---- the API ----
@@ -137,12 +143,9 @@ export class RenditionsService extends Renditions {
     const cached = await this.storage.getBuffer(key);
     if (cached) return JSON.parse(cached.toString('utf8')) as PageText[];
     const pdf = await this.files.pdf(rendition);
-    const { stdout } = await run('pdftotext', ['-bbox-layout', '-f', String(begin + 1), '-l', String(last + 1), pdf, '-'], {
-      timeout: this.options.timeoutMs,
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const layout = await this.renderer.textLayout(pdf, begin, last);
     // pdftotext answers in PDF points; pages and words are given in the 96-dpi pixels of the images.
-    const pages = parseBboxLayout(stdout, 96 / 72).map((p, index) => ({ ...p, page: begin + index }));
+    const pages = parseBboxLayout(layout, 96 / 72).map((p, index) => ({ ...p, page: begin + index }));
     await this.storage.put(key, JSON.stringify(pages), 'application/json');
     return pages;
   }

@@ -130,10 +130,14 @@ export class ObjectStorage {
   /** A whole object in memory; undefined when it does not exist. `signal` cancels the read. */
   async getBuffer(key: string, signal?: AbortSignal): Promise<Buffer | undefined> {
     const object = await this.get(key, undefined, signal);
-    if (!object) return undefined;
+    return object ? this.readAll(object, signal) : undefined;
+  }
+
+  /** The whole body of an object `get` answered, as one buffer (S3 failing midway → the 503). */
+  async readAll(object: ObjectBody, signal?: AbortSignal): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let length = 0;
-    await this.call('Reading an object', { key }, async () => {
+    await this.call('Reading an object', { key: object.key }, async () => {
       for await (const chunk of object.body) {
         chunks.push(chunk as Buffer);
         length += (chunk as Buffer).length;

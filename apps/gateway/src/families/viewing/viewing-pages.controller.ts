@@ -5,27 +5,38 @@ import { PageContentTypes, PageImageReply, SourceFileLocation, ViewingSubjects }
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage, Public, RpcClient } from '@quire/platform';
 import { RequestId } from '../../auth/auth.guard';
+import { GatewayEnv } from '../../gateway.env';
 import { contentDisposition, matchesEtag } from '../file-upload/byte-ranges';
+import { VariantCache } from '../file-upload/variant-cache';
 import { imageType, invalid, optionalNumber, pageNumber, pathSessionId, ViewerQuery, viewingSessionIdOf } from './viewing-query';
 
 /** The service waits up to VIEWING_PAGE_WAIT_MS for a page; the call may take that much longer. */
 const PAGE_TIMEOUT_MS = 65_000;
 /** Page images of a session never change; they are private to whoever holds the session id. */
 const IMAGE_CACHE_CONTROL = 'private, max-age=86400, immutable';
+/** Largest page image kept in the gateway's memory (a text page at 96 dpi is 30–150 KiB as PNG). */
+const PAGE_CACHE_ENTRY_MAX_BYTES = 1024 * 1024;
 
 /**
  * The viewer's calls (PrizmDoc's page API, pages from 0, `DocumentID=u{viewingSessionId}`). The
  * session id is their only credential, hence @Public(): the service finds the session by it
  * (≥ 128 random bits, expiring, revocable). Images are streamed from S3 by the key the service
- * answers; they never cross NATS.
+ * answers; they never cross NATS. Pages served lately are kept in memory by key and etag (both
+ * name the content: a rendition's page key never holds other bytes, a stamped page's key is the
+ * hash of what was stamped), used only after the service has answered that key for a live session.
  */
 @ApiTags('viewing')
 @Controller('pas')
 export class ViewingPagesController {
+  private readonly pages: VariantCache;
+
   constructor(
     private readonly rpc: RpcClient,
     private readonly storage: ObjectStorage,
-  ) {}
+    env: GatewayEnv,
+  ) {
+    this.pages = new VariantCache(env.VIEW_CACHE_BYTES, PAGE_CACHE_ENTRY_MAX_BYTES);
+  }
 
   @Public()
   @Get('Document/q/Attributes')
@@ -129,15 +140,30 @@ export class ViewingPagesController {
       void reply.status(304).header('etag', image.etag).header('cache-control', IMAGE_CACHE_CONTROL).send();
       return;
     }
+    const cacheKey = `${image.objectKey}\n${image.etag}`;
+    const remembered = this.pages.get(cacheKey);
+    if (remembered) {
+      void this.imageReply(reply, image, remembered.length).send(remembered);
+      return;
+    }
     const object = await this.storage.get(image.objectKey);
     if (!object) throw new DomainError(ErrorCode.ServiceUnavailable, 'The page image is not available, try again', { retryAfterSeconds: 1 });
-    void reply
+    if (object.size > PAGE_CACHE_ENTRY_MAX_BYTES) {
+      void this.imageReply(reply, image, object.size).send(object.body);
+      return;
+    }
+    const bytes = await this.storage.readAll(object);
+    this.pages.set(cacheKey, bytes);
+    void this.imageReply(reply, image, bytes.length).send(bytes);
+  }
+
+  private imageReply(reply: FastifyReply, image: PageImageReply, size: number): FastifyReply {
+    return reply
       .status(200)
       .header('content-type', image.contentType)
-      .header('content-length', String(object.size))
+      .header('content-length', String(size))
       .header('etag', image.etag)
-      .header('cache-control', IMAGE_CACHE_CONTROL)
-      .send(object.body);
+      .header('cache-control', IMAGE_CACHE_CONTROL);
   }
 }
 
