@@ -12,10 +12,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const { createInterface } = require('node:readline');
 const { connect } = require('nats');
-const { DataSource } = require('typeorm');
 const { S3Client, CreateBucketCommand } = require('@aws-sdk/client-s3');
-const { ObjectStorage, dataSourceOptions, runMigrations, ServiceEnv } = require('@quire/platform');
-const { buildDocx, createTestDatabase } = require('@quire/testing');
+const { ObjectStorage } = require('@quire/platform');
+const { buildDocx, createMediumContext } = require('@quire/testing');
+const { dropRunTemplates } = require(path.join(root, 'libs/testing/src/medium-templates'));
+const { RenditionsRepository } = require(path.join(root, 'apps/viewing-session/src/renditions/renditions.repository'));
+const { ViewingSessionEnv } = require(path.join(root, 'apps/viewing-session/src/viewing-session.env'));
+const { viewingEntities } = require(path.join(root, 'apps/viewing-session/src/viewing-session.module'));
 const { migrations } = require(path.join(root, 'apps/viewing-session/src/migrations'));
 const { LibreOfficePool } = require(path.join(root, 'apps/viewing-session/src/rendering/libreoffice-pool'));
 const { ConversionQueue } = require(path.join(root, 'apps/viewing-session/src/renditions/conversion-queue'));
@@ -34,18 +37,20 @@ async function main() {
   const bucket = `bench-viewing-${randomBytes(3).toString('hex')}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const storage = new ObjectStorage(s3, bucket);
-  const database = { schema: 'viewing', entities: [], migrations };
-  const db = await createTestDatabase('bench_viewing');
-  const ds = new DataSource(dataSourceOptions(Object.assign(new ServiceEnv(), { DATABASE_URL: db.url, DATABASE_POOL_SIZE: 4 }), database));
-  await ds.initialize();
-  await runMigrations(ds);
+  // The service's repository as the app builds it (Nest module, TypeORM, transactions), on a
+  // database cloned from a migrated template (this run's own: dropped at the end).
+  process.env.QUIRE_TEST_RUN_ID = `bench${randomBytes(3).toString('hex')}`;
+  const database = { schema: 'viewing', entities: viewingEntities, migrations };
+  const env = Object.assign(new ViewingSessionEnv(), { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', DATABASE_POOL_SIZE: 4 });
+  const context = await createMediumContext({ database, env, providers: [RenditionsRepository] });
+  const repository = context.get(RenditionsRepository);
   const nats = await connect({ servers: 'nats://127.0.0.1:4222' });
   const replicas = [];
   async function replica(size) {
     const pool = new LibreOfficePool({ sofficePath: 'soffice', pythonPath: '/usr/bin/python3', workDir: path.join(dir, `pool-${replicas.length}`), size, maxConversionsPerWorker: 200, timeoutMs: 90000, maxQueue: 100, env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir } });
     const queue = new ConversionQueue(nats, { prefix: `b${randomBytes(3).toString('hex')}.`, largeFromBytes: 64 << 20, maxQueued: 500, ackWaitMs: 120000, maxDeliveries: 3, concurrency: { small: 2 * size, large: 1 } });
     await queue.setUp();
-    const service = new RenditionsService(ds, storage, queue, { keyPrefix: 'viewing', workDir: path.join(dir, `r-${replicas.length}`), pool, timeoutMs: 90000, backgroundConcurrency: 1, retryAfterSeconds: 2 });
+    const service = new RenditionsService(repository, storage, queue, { keyPrefix: 'viewing', workDir: path.join(dir, `r-${replicas.length}`), pool, timeoutMs: 90000, backgroundConcurrency: 1, retryAfterSeconds: 2 });
     await service.startWorkers();
     await pool.warmUp();
     replicas.push({ service, pool, queue });
@@ -66,7 +71,7 @@ async function main() {
   // phase's leftovers do not slow the next (20-page documents leave 19 renders each).
   const settle = async () => {
     const deadline = Date.now() + 120000;
-    const busy = (r) => r.service.backgroundRunning > 0 || r.service.background.length > 0;
+    const busy = (r) => r.service.background.pending > 0;
     while (replicas.some(busy) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
   };
 
@@ -123,12 +128,12 @@ async function main() {
 
   const cachedPdf = fs.readFileSync(pdfPath);
   for (const r of replicas) { await r.service.stopWorkers(); await r.pool.close(); const jsm = await nats.jetstreamManager(); await jsm.streams.delete(r.queue.stream).catch(() => undefined); }
-  await nats.drain(); await ds.destroy(); await db.drop(); s3srv.kill(); fs.rmSync(dir, { recursive: true, force: true });
+  await nats.drain(); await context.close(); await dropRunTemplates(); s3srv.kill(); fs.rmSync(dir, { recursive: true, force: true });
 
   // 4. cached page through the gateway (compiled apps, own processes) vs bare Fastify with the same bytes
   const page = await cachedPageThroughGateway(cachedPdf);
   out.cachedPage = {
-    quireReqS: page.gateway.requestsPerSecond, quireP50Ms: page.gateway.p50Ms, bareReqS: page.baseline.requestsPerSecond, bareP50Ms: page.baseline.p50Ms,
+    pageBytes: page.bytes, quireReqS: page.gateway.requestsPerSecond, quireP50Ms: page.gateway.p50Ms, bareReqS: page.baseline.requestsPerSecond, bareP50Ms: page.baseline.p50Ms,
     floorReqS: page.floor.requestsPerSecond, floorP50Ms: page.floor.p50Ms, ratio: page.ratio, floorRatio: page.floorRatio, ofFloor: page.ofFloor, target: 'p50 <= 20 ms, >= 0.5',
   };
   console.log(JSON.stringify(out, null, 2));

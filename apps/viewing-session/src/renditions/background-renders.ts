@@ -13,6 +13,11 @@ export class BackgroundRenders {
 
   constructor(private readonly concurrency: number) {}
 
+  /** Pages scheduled or rendering now (0: this replica's background is idle). */
+  get pending(): number {
+    return this.scheduled.size;
+  }
+
   isScheduled(renditionId: string, page: number): boolean {
     return this.scheduled.has(`${renditionId}/${page}`);
   }
