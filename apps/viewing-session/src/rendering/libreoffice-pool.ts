@@ -102,9 +102,31 @@ class Worker {
     );
     const reply = await this.nextReply(this.options.timeoutMs);
     this.conversions += 1;
-    if (reply.id !== id || !reply.ok) throw new ConversionFailedError(reply.error ?? 'unexpected reply');
+    if (reply.id !== id || !reply.ok) {
+      // LibreOffice killed under the job: the bridge may answer the failed call before soffice's
+      // exit is seen. That is the worker dying (the job runs again), not the document failing.
+      if (await this.sofficeDied(250)) throw new WorkerDiedError();
+      throw new ConversionFailedError(reply.error ?? 'unexpected reply');
+    }
     const stat = await fs.stat(output).catch(() => undefined);
     if (!stat || stat.size === 0) throw new ConversionFailedError('LibreOffice wrote no PDF');
+  }
+
+  /** Whether soffice has exited, or exits within `graceMs`. */
+  private sofficeDied(graceMs: number): Promise<boolean> {
+    const soffice = this.soffice;
+    if (this.crashed || !soffice || soffice.exitCode !== null || soffice.signalCode !== null) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        soffice.off('exit', exited);
+        resolve(this.crashed);
+      }, graceMs);
+      const exited = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      soffice.once('exit', exited);
+    });
   }
 
   stop(): void {
