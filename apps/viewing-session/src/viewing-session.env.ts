@@ -63,10 +63,16 @@ export class ViewingSessionEnv extends ServiceEnv {
   @Min(1)
   VIEWING_LARGE_SOURCE_BYTES: number = 2 * 1024 * 1024;
 
-  /** Jobs waiting per size class; one more answers 429 with Retry-After. */
+  /** Jobs queued or converting per size class; one more answers 429 with Retry-After. */
   @IsInt()
   @Min(1)
   VIEWING_MAX_QUEUED: number = 200;
+
+  /** The Retry-After of that 429. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  VIEWING_QUEUE_FULL_RETRY_AFTER_SECONDS: number = 5;
 
   /** A job not acked within this time (worker died) is delivered again. */
   @IsInt()

@@ -75,6 +75,7 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
           prefix: env.NATS_SUBJECT_PREFIX,
           largeFromBytes: env.VIEWING_LARGE_SOURCE_BYTES,
           maxQueued: env.VIEWING_MAX_QUEUED,
+          queueFullRetryAfterSeconds: env.VIEWING_QUEUE_FULL_RETRY_AFTER_SECONDS,
           ackWaitMs: env.VIEWING_JOB_ACK_WAIT_MS,
           maxDeliveries: env.VIEWING_JOB_MAX_DELIVERIES,
           // Small jobs may use every worker; large ones at most half, so small never starve.
