@@ -32,6 +32,21 @@ export class ViewingSessionEnv extends ServiceEnv {
   @Min(60)
   VIEWING_PACKAGE_LIFETIME_SECONDS: number = 30 * 24 * 3600;
 
+  /**
+   * A document-repository `version_added` event makes (or refreshes) the viewing package
+   * `docrepo.<documentId>` of that document (README "Configuration", ADR 013). Off: the event
+   * stream is deleted.
+   */
+  @BooleanEnv()
+  @IsBoolean()
+  VIEWING_PACKAGE_ON_VERSION_ADDED: boolean = false;
+
+  /** Deliveries of one `version_added` event before it is given up (logged). */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  VIEWING_PACKAGE_TRIGGER_MAX_DELIVERIES: number = 5;
+
   /** Whether Office documents can be converted (LibreOffice installed): comparison needs it. */
   @BooleanEnv()
   @IsBoolean()

@@ -17,6 +17,7 @@ import { ViewingSession, ViewingSessionSource } from './sessions/viewing-session
 import { ViewingSessionsController } from './sessions/viewing-sessions.controller';
 import { ViewingSessionsRepository } from './sessions/viewing-sessions.repository';
 import { ViewingSessionsService } from './sessions/viewing-sessions.service';
+import { VersionAddedTrigger } from './triggers/version-added-trigger';
 import { WatermarkedImages } from './watermarks/watermarked-images';
 
 /** Sessions, their sources, secrets and the page API (viewing-api); renditions are viewing-render's. */
@@ -55,6 +56,8 @@ export class ViewingSessionModule {
       providers: [
         ...viewingSessionProviders,
         SessionExpirySweeper,
+        // Started after migrations (main.ts).
+        VersionAddedTrigger,
         // OUTBOUND_URL_* settings, validated at start-up (ADR 014).
         { provide: OutboundUrlPolicy, useFactory: () => OutboundUrlPolicy.fromEnv() },
       ],
