@@ -95,6 +95,7 @@ describe('viewing packages from document-repository version_added (gateway + doc
   }, 300_000);
 
   it('a viewing-session with the flag off deletes the stream', async () => {
+    expect((await jsm.streams.info(streamOf('VIEWING_VERSION_ADDED'))).config.subjects).toEqual([`${env.NATS_SUBJECT_PREFIX}evt.document-repository.version_added`]);
     await viewing.stop();
     const off = await startApp('viewing-session', { ...env, VIEWING_PACKAGE_ON_VERSION_ADDED: 'false' });
     try {
