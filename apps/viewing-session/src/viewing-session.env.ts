@@ -25,6 +25,19 @@ export class ViewingSessionEnv extends ServiceEnv {
   @IntEnv({ min: 60 })
   VIEWING_PACKAGE_LIFETIME_SECONDS: number = 30 * 24 * 3600;
 
+  /**
+   * A document-repository `version_added` event makes (or refreshes) the viewing package
+   * `docrepo.<documentId>` of that document (README "Configuration", ADR 013). Off: the event
+   * stream is deleted.
+   */
+  @BooleanEnv()
+  @IsBoolean()
+  VIEWING_PACKAGE_ON_VERSION_ADDED: boolean = false;
+
+  /** Deliveries of one `version_added` event before it is given up (logged). */
+  @IntEnv({ min: 1, max: 100 })
+  VIEWING_PACKAGE_TRIGGER_MAX_DELIVERIES: number = 5;
+
   /** Whether Office documents can be converted (LibreOffice installed): comparison needs it. */
   @BooleanEnv()
   @IsBoolean()
@@ -50,9 +63,13 @@ export class ViewingSessionEnv extends ServiceEnv {
   @IntEnv({ min: 1 })
   VIEWING_LARGE_SOURCE_BYTES: number = 2 * 1024 * 1024;
 
-  /** Jobs waiting per size class; one more answers 429 with Retry-After. */
+  /** Jobs queued or converting per size class; one more answers 429 with Retry-After. */
   @IntEnv({ min: 1 })
   VIEWING_MAX_QUEUED: number = 200;
+
+  /** The Retry-After of that 429. */
+  @IntEnv({ min: 1, max: 3600 })
+  VIEWING_QUEUE_FULL_RETRY_AFTER_SECONDS: number = 5;
 
   /** A job not acked within this time (worker died) is delivered again. */
   @IntEnv({ min: 1000 })

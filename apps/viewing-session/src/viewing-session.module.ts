@@ -21,6 +21,7 @@ import { ViewingSession, ViewingSessionSource } from './sessions/viewing-session
 import { ViewingSessionsController } from './sessions/viewing-sessions.controller';
 import { ViewingSessionsRepository } from './sessions/viewing-sessions.repository';
 import { ViewingSessionsService } from './sessions/viewing-sessions.service';
+import { VersionAddedTrigger } from './triggers/version-added-trigger';
 import { WatermarkedImages } from './watermarks/watermarked-images';
 
 /** Every entity of the `viewing` schema. */
@@ -60,6 +61,8 @@ export class ViewingSessionModule {
       providers: [
         ...viewingSessionProviders,
         SessionExpirySweeper,
+        // Started after migrations (main.ts).
+        VersionAddedTrigger,
         // OUTBOUND_URL_* settings, validated at start-up (ADR 014).
         { provide: OutboundUrlPolicy, useFactory: () => OutboundUrlPolicy.fromEnv() },
       ],

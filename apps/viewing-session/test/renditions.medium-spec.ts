@@ -93,6 +93,7 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
       prefix: options.streamPrefix ?? prefix,
       largeFromBytes: 1024 * 1024,
       maxQueued: 50,
+      queueFullRetryAfterSeconds: 5,
       ackWaitMs: options.ackWaitMs ?? 60_000,
       maxDeliveries: 3,
       concurrency: { small: options.poolSize ?? 1, large: 1 },

@@ -1,12 +1,14 @@
 import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
+  ApiError,
   DiscardPolicy,
   JetStreamClient,
   JetStreamManager,
   JsMsg,
   JSONCodec,
   NatsConnection,
+  NatsError,
   nanos,
   RetentionPolicy,
   StorageType,
@@ -25,8 +27,13 @@ export interface ConversionQueueOptions {
   prefix: string;
   /** Sources up to this size go to the small queue. */
   largeFromBytes: number;
-  /** Jobs waiting per size class; one more is refused (429 + Retry-After). */
+  /**
+   * Jobs per size class in the stream (waiting or being converted: a work-queue message stays
+   * until it is acked); one more is refused with `ConversionQueueFull` (429 + Retry-After).
+   */
   maxQueued: number;
+  /** The Retry-After a refused job answers. */
+  queueFullRetryAfterSeconds: number;
   ackWaitMs: number;
   maxDeliveries: number;
   /** Jobs in flight on this replica per class. */
@@ -41,6 +48,25 @@ export class ConversionQueueFull extends DomainError {
 }
 
 const codec = JSONCodec<ConversionJob>();
+
+/** JetStream API error codes (nats-server `server/errors.json`). */
+const JS_STREAM_NOT_FOUND = 10059;
+/** JSStreamStoreFailedF: the store refused the message; with a limit hit its description says which. */
+const JS_STREAM_STORE_FAILED = 10077;
+
+function apiErrorOf(error: unknown): ApiError | undefined {
+  return error instanceof NatsError ? error.api_error : undefined;
+}
+
+/**
+ * The stream refused a message because a subject (a size class) holds `max_msgs_per_subject`:
+ * nats.js rejects the publish with a NatsError whose message is just "503" and whose api_error is
+ * `{code: 503, err_code: 10077, description: "maximum messages per subject exceeded"}`.
+ */
+export function isQueueFullError(error: unknown): boolean {
+  const api = apiErrorOf(error);
+  return api?.err_code === JS_STREAM_STORE_FAILED && /maximum messages/i.test(api.description ?? '');
+}
 
 /**
  * Conversion jobs in a JetStream work-queue stream: one subject and one durable pull consumer per
@@ -79,18 +105,21 @@ export class ConversionQueue {
   async setUp(): Promise<void> {
     this.jsm = await this.connection.jetstreamManager();
     this.js = this.connection.jetstream();
+    // Per-subject limits refuse new messages only with discard New *and* discard_new_per_subject;
+    // with discard New alone the server drops the oldest job of the subject (a lost conversion).
     const config = {
       name: this.stream,
       subjects: [this.subject('small'), this.subject('large')],
       retention: RetentionPolicy.Workqueue,
       storage: StorageType.File,
       discard: DiscardPolicy.New,
+      discard_new_per_subject: true,
       max_msgs_per_subject: this.options.maxQueued,
     };
-    try {
-      await this.jsm.streams.info(this.stream);
+    if (await this.streamExists()) {
+      // A stream made by an earlier version keeps its old limits until updated.
       await this.jsm.streams.update(this.stream, config);
-    } catch {
+    } else {
       await this.jsm.streams.add(config);
     }
     for (const sizeClass of ['small', 'large'] as const) {
@@ -114,7 +143,17 @@ export class ConversionQueue {
     try {
       await this.js.publish(this.subject(sizeClass), codec.encode(job), { msgID: `${job.renditionId}` });
     } catch (error) {
-      if (/maximum messages/i.test((error as Error).message)) throw new ConversionQueueFull(sizeClass, 5);
+      if (isQueueFullError(error)) throw new ConversionQueueFull(sizeClass, this.options.queueFullRetryAfterSeconds);
+      throw error;
+    }
+  }
+
+  private async streamExists(): Promise<boolean> {
+    try {
+      await this.jsm.streams.info(this.stream);
+      return true;
+    } catch (error) {
+      if (apiErrorOf(error)?.err_code === JS_STREAM_NOT_FOUND) return false;
       throw error;
     }
   }

@@ -70,6 +70,7 @@ class RenditionsLifecycle implements OnModuleInit, OnApplicationShutdown {
           prefix: env.NATS_SUBJECT_PREFIX,
           largeFromBytes: env.VIEWING_LARGE_SOURCE_BYTES,
           maxQueued: env.VIEWING_MAX_QUEUED,
+          queueFullRetryAfterSeconds: env.VIEWING_QUEUE_FULL_RETRY_AFTER_SECONDS,
           ackWaitMs: env.VIEWING_JOB_ACK_WAIT_MS,
           maxDeliveries: env.VIEWING_JOB_MAX_DELIVERIES,
           // Two small jobs per worker: while one stores its PDF and renders page 0, the next is
