@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { AccountScope, ObjectStorage } from '@quire/platform';
-import { PageOutOfRangeError, RenderError } from '../rendering/errors';
+import { PageOutOfRangeError } from '../rendering/errors';
 import { PdfRenderer } from '../rendering/pdf-renderer';
 import { ImageType, PageImage } from './renditions.api';
 import { Rendition } from './rendition.entity';
