@@ -1,5 +1,6 @@
 import { connect } from 'nats';
 import { buildDocx, E2eStack, RunningApp, signInAs, waitFor } from '@quire/testing';
+import { gatewayCaller } from './support/gateway-call';
 
 /**
  * The bounded conversion queue through the real gateway, identity and viewing-session processes
@@ -37,21 +38,7 @@ describe('viewing conversion queue limit (gateway + viewing-session + identity)'
     await nats.drain();
   });
 
-  async function call(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } = {}) {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: { ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(options.headers ?? {}) },
-      body: options.json !== undefined ? JSON.stringify(options.json) : options.body,
-    });
-    const text = await response.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      json = { text };
-    }
-    return { status: response.status, json, headers: response.headers };
-  }
+  const call = gatewayCaller(() => gateway.url);
   const withSecret = () => ({ 'accusoft-secret': secret });
 
   async function uploadSession(): Promise<string> {

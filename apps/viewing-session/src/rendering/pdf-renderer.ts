@@ -79,17 +79,12 @@ export class PdfRenderer {
     return { data, contentType: options.contentType === 'png' ? 'image/png' : 'image/jpeg', width: info.width, height: info.height };
   }
 
-  /** One page as SVG (pdftocairo), written to a scratch file beside the PDF and read back. */
-  async svg(pdfPath: string, page: number): Promise<Buffer> {
-    const out = path.join(path.dirname(pdfPath), `.page-${randomUUID()}.svg`);
-    try {
-      await this.runner.run('pdftocairo', ['-svg', '-f', String(page + 1), '-l', String(page + 1), pdfPath, out], { timeoutMs: this.options.timeoutMs });
-      return await readFile(out);
-    } catch (error) {
-      throw new RenderError('pdftocairo could not make the SVG', { reason: (error as Error).message.slice(0, 300) });
-    } finally {
-      await rm(out, { force: true });
-    }
+  /** One page as SVG (pdftocairo writes it to the file it is given). */
+  svg(pdfPath: string, page: number): Promise<Buffer> {
+    const number = String(page + 1);
+    return this.scratchOutput(pdfPath, 'svg', 'pdftocairo could not make the SVG', (out) =>
+      this.runner.run('pdftocairo', ['-svg', '-f', number, '-l', number, pdfPath, out], { timeoutMs: this.options.timeoutMs }),
+    );
   }
 
   /** `pdftotext -bbox-layout` of pages begin..end (from 0): XHTML with each word's box in points. */
@@ -101,12 +96,19 @@ export class PdfRenderer {
     return stdout.toString('utf8');
   }
 
-  /** One page as PPM pixels, written by pdftoppm to a scratch file beside the PDF and read back. */
-  private async capture(args: string[], pdfPath: string): Promise<Buffer> {
-    const out = path.join(path.dirname(pdfPath), `.page-${randomUUID()}.ppm`);
+  /** One page as PPM pixels (pdftoppm's stdout, written to a file by the runner). */
+  private capture(args: string[], pdfPath: string): Promise<Buffer> {
+    return this.scratchOutput(pdfPath, 'ppm', 'pdftoppm failed', (out) =>
+      this.runner.run('pdftoppm', [...args, pdfPath], { timeoutMs: this.options.timeoutMs, stdoutFile: out }),
+    );
+  }
+
+  /** Runs `write` with a scratch file beside the PDF, answers what it wrote, removes it. */
+  private async scratchOutput(pdfPath: string, extension: string, failure: string, write: (out: string) => Promise<unknown>): Promise<Buffer> {
+    const out = path.join(path.dirname(pdfPath), `.page-${randomUUID()}.${extension}`);
     try {
-      await this.runner.run('pdftoppm', [...args, pdfPath], { timeoutMs: this.options.timeoutMs, stdoutFile: out }).catch((error: Error) => {
-        throw new RenderError('pdftoppm failed', { reason: error.message.slice(0, 300) });
+      await write(out).catch((error: Error) => {
+        throw new RenderError(failure, { reason: error.message.slice(0, 300) });
       });
       return await readFile(out);
     } finally {
