@@ -41,7 +41,7 @@ export async function installOffline(tarball: string, dir: string, timeoutMs: nu
   await writeFile(path.join(npmHome, '.npmrc'), '');
   const { stdout, stderr } = await run(
     'npm',
-    ['install', '--global', '--prefix', prefix, '--offline', '--cache', path.join(dir, 'npm-cache'), '--no-audit', '--no-fund', tarball],
+    ['install', '--global', '--prefix', prefix, '--offline', '--no-update-notifier', '--cache', path.join(dir, 'npm-cache'), '--no-audit', '--no-fund', tarball],
     {
       cwd: dir,
       timeout: timeoutMs,
@@ -52,7 +52,6 @@ export async function installOffline(tarball: string, dir: string, timeoutMs: nu
         npm_config_proxy: UNREACHABLE_REGISTRY,
         npm_config_https_proxy: UNREACHABLE_REGISTRY,
         npm_config_userconfig: path.join(npmHome, '.npmrc'),
-        npm_config_update_notifier: 'false',
       },
     },
   );
