@@ -5,6 +5,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { writeWordAgentPackage } = require('./lib/word-agent-package');
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
@@ -22,50 +23,8 @@ function build() {
     fs.writeFileSync(path.join(shim, 'index.js'), `module.exports = require('../../../libs/${lib}/src/index.js');\n`);
     fs.writeFileSync(path.join(shim, 'package.json'), JSON.stringify({ name: `@quire/${lib}`, main: 'index.js' }) + '\n');
   }
-  writeWordAgentPackage();
-}
-
-/**
- * The Word agent is installed on desktops on its own (`npm pack` of dist/apps/word-agent): give it
- * a package.json with its bin and its runtime dependencies at the versions this repo pins. The
- * Quire libs it imports (`bundledLibs` in package.dist.json) resolve here through dist/node_modules,
- * which the package leaves behind, so each is copied, compiled, into the package's own
- * node_modules and listed as a bundled dependency (ADR 007).
- */
-function writeWordAgentPackage() {
-  const outDir = path.join(dist, 'apps', 'word-agent');
-  if (!fs.existsSync(path.join(outDir, 'src', 'main.js'))) return;
-  const pinned = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const { bundledLibs = [], ...manifest } = JSON.parse(fs.readFileSync(path.join(root, 'apps', 'word-agent', 'package.dist.json'), 'utf8'));
-  manifest.version = pinned.version;
-  manifest.engines = pinned.engines;
-  manifest.dependencies = Object.fromEntries(manifest.dependencies.map((name) => [name, pinned.dependencies[name]]));
-  fs.rmSync(path.join(outDir, 'node_modules'), { recursive: true, force: true });
-  for (const lib of bundledLibs) {
-    const name = `@quire/${lib}`;
-    copyBundledLib(lib, path.join(outDir, 'node_modules', name), pinned.version);
-    manifest.dependencies[name] = pinned.version;
-  }
-  manifest.bundleDependencies = bundledLibs.map((lib) => `@quire/${lib}`);
-  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-  fs.chmodSync(path.join(outDir, 'src', 'main.js'), 0o755);
-}
-
-/** Copies a compiled lib's .js files; refuses one that requires anything but its own files and Node's. */
-function copyBundledLib(lib, target, version) {
-  const source = path.join(dist, 'libs', lib, 'src');
-  for (const file of fs.readdirSync(source, { recursive: true })) {
-    if (!file.endsWith('.js')) continue;
-    const code = fs.readFileSync(path.join(source, file), 'utf8');
-    for (const [, request] of code.matchAll(/\brequire\(["']([^"']+)["']\)/g)) {
-      if (!request.startsWith('.') && !request.startsWith('node:')) {
-        throw new Error(`libs/${lib} is bundled into the Word agent and may not require ${request} (${file})`);
-      }
-    }
-    fs.mkdirSync(path.dirname(path.join(target, file)), { recursive: true });
-    fs.writeFileSync(path.join(target, file), code);
-  }
-  fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: `@quire/${lib}`, version, main: 'index.js' }) + '\n');
+  // The desktop agent ships alone, every dependency inside its tarball (ADR 007).
+  writeWordAgentPackage(root, dist);
 }
 
 if (require.main === module) build();

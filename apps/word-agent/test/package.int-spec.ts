@@ -3,37 +3,38 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '@quire/testing';
+import { packAgent } from './support/agent-package';
 import { makeDocx } from './support/docx-fixture';
 
 const run = promisify(execFile);
-const PACKAGE_DIR = path.join(REPO_ROOT, 'dist/apps/word-agent');
 
 /**
- * The agent ships as `npm pack` of dist/apps/word-agent (ADR 007): the libs it imports must travel
- * inside that tarball, resolvable without the repo's dist/node_modules.
+ * The agent ships as `npm pack` of dist/apps/word-agent (ADR 007): the libs and packages it imports
+ * travel inside that tarball, resolvable without the repo's node_modules (installing it with no
+ * registry: installed-package.e2e-spec.ts).
  */
 describe('the packed Word agent', () => {
   let dir: string;
   let unpacked: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'word-agent-package-'));
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: PACKAGE_DIR });
-    const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
-    await run('tar', ['-xzf', path.join(dir, filename), '-C', dir]);
+    await run('tar', ['-xzf', packAgent(dir), '-C', dir]);
     unpacked = path.join(dir, 'package');
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('bundles @quire/office and declares it a bundled dependency', async () => {
+  it('carries every dependency: @quire/office, yauzl and what yauzl needs (pend), all declared bundled', async () => {
     const manifest = JSON.parse(await readFile(path.join(unpacked, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
       bundleDependencies: string[];
     };
-    expect(manifest.bundleDependencies).toEqual(['@quire/office']);
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['@quire/office', 'yauzl']);
+    expect([...manifest.bundleDependencies].sort()).toEqual(['@quire/office', 'yauzl']);
     const office = path.join(unpacked, 'node_modules/@quire/office');
     expect(JSON.parse(await readFile(path.join(office, 'package.json'), 'utf8'))).toMatchObject({ main: 'index.js' });
+    const yauzl = JSON.parse(await readFile(path.join(unpacked, 'node_modules/yauzl/package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    expect(yauzl.version).toBe(manifest.dependencies.yauzl);
+    for (const name of Object.keys(yauzl.dependencies)) await expect(readFile(path.join(unpacked, 'node_modules', name, 'package.json'))).resolves.toBeDefined();
   });
 
   it('converts with the warm converter from the unpacked tree alone (real LibreOffice)', async () => {

@@ -37,9 +37,13 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Runs the compiled agent (dist/, built by the jest global setup) as a real process. */
-export function runAgent(args: string[], env: Record<string, string>): AgentProcess {
-  const child = spawn(process.execPath, [AGENT_MAIN, ...args], {
+/**
+ * Runs the agent as a real process: by default the compiled one (dist/, built by the jest global
+ * setup); `command` runs another copy, e.g. the bin of an installed package.
+ */
+export function runAgent(args: string[], env: Record<string, string>, command: string[] = [process.execPath, AGENT_MAIN]): AgentProcess {
+  const [program, ...programArgs] = command;
+  const child = spawn(program, [...programArgs, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? os.tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
