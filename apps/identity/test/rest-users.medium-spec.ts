@@ -196,7 +196,7 @@ describe('rest-auth users (medium)', () => {
     const a = await account(['Lab']);
     const user = await a.add({ first: 'Old', last: 'Name' });
     const read = await service.detail(user, user.userId);
-    expect(await service.update(user, { ...read, userId: user.userId } as UpdateRestUserRequest)).toEqual(read);
+    expect(await service.update(user, { ...read, userId: user.userId } as unknown as UpdateRestUserRequest)).toEqual(read);
     const changed = await update(user, user, { instituteName: 'Lab', deptName: 'Pathology' }, { firstName: 'New', lastName: 'Person', emailAddress: 'New.Person@example.test' });
     expect(changed).toMatchObject({ firstName: 'New', lastName: 'Person', emailAddress: 'New.Person@example.test', instituteName: 'Lab', deptName: 'Pathology', loginName: 'old.name' });
     expect((await events(IdentityEvents.userChanged)).filter((e) => e.userId === user.userId)).toEqual([{ accountId: a.scope.accountId, userId: user.userId }]);
