@@ -28,6 +28,8 @@ import { RequestPasswordResetUseCase } from './users/request-password-reset.use-
 import { ResetPasswordUseCase } from './users/reset-password.use-case';
 import { SetUserStatusUseCase } from './users/set-user-status.use-case';
 import { SignUpUseCase } from './users/sign-up.use-case';
+import { RestUsersService } from './users/rest-users.service';
+import { UpdateUserUseCase } from './users/update-user.use-case';
 
 @Module({
   controllers: [RoomsController, SessionsController, ApiTokensController, UsersController, DirectoryController],
@@ -38,6 +40,7 @@ import { SignUpUseCase } from './users/sign-up.use-case';
     RevokeApiTokenUseCase,
     CreateUsersUseCase,
     SetUserStatusUseCase,
+    UpdateUserUseCase,
     SignUpUseCase,
     RequestPasswordResetUseCase,
     ResetPasswordUseCase,
@@ -49,6 +52,7 @@ import { SignUpUseCase } from './users/sign-up.use-case';
     SessionsService,
     ApiTokensService,
     UsersService,
+    RestUsersService,
     SelfServiceService,
     DirectoryService,
     PublicDirectoryService,

@@ -18,6 +18,10 @@ import {
   Page,
   Principal,
   ResetPasswordBody,
+  RestUserDetail,
+  RestUsersCountQuery,
+  RestUsersListQuery,
+  RestUserSummary,
   RoleView,
   SetUserStatusBody,
   SignUpBody,
@@ -27,6 +31,7 @@ import {
   TeamView,
   UserByEmailQuery,
   UserIdRequest,
+  UpdateRestUserBody,
   UserStatusReply,
   UserView,
 } from '@quire/contracts';
@@ -95,6 +100,31 @@ export class IdentityClient {
 
   setUserStatus(userId: string, body: SetUserStatusBody, context: RpcCallContext): Promise<UserStatusReply> {
     return this.rpc.request(Subjects.Identity.setUserStatus, { userId, status: body.status }, context);
+  }
+
+  // rest-auth: the users resource
+
+  restUsers(query: RestUsersListQuery, context: RpcCallContext): Promise<RestUserSummary[]> {
+    return this.rpc.request(Subjects.Identity.searchRestUsers, query, context);
+  }
+
+  restUsersCount(query: RestUsersCountQuery, context: RpcCallContext): Promise<{ count: number }> {
+    return this.rpc.request(Subjects.Identity.countRestUsers, query, context);
+  }
+
+  restUser(userId: string, context: RpcCallContext): Promise<RestUserDetail> {
+    return this.rpc.request(Subjects.Identity.getRestUser, { userId }, context);
+  }
+
+  currentRestUser(context: RpcCallContext): Promise<RestUserSummary> {
+    return this.rpc.request(Subjects.Identity.currentRestUser, {}, context);
+  }
+
+  /** This replica forgets the user's cached principal at once (the others on `user_changed`). */
+  async updateRestUser(userId: string, body: UpdateRestUserBody, context: RpcCallContext): Promise<RestUserDetail> {
+    const reply = await this.rpc.request<RestUserDetail>(Subjects.Identity.updateRestUser, { ...body, userId }, context);
+    this.resolution.cache.revokeUser(userId);
+    return reply;
   }
 
   // rest-auth: what the sign-in forms read

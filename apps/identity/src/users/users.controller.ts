@@ -7,6 +7,11 @@ import {
   Page,
   Principal,
   ResetPasswordRequest,
+  RestUserDetail,
+  RestUsersCountQuery,
+  RestUsersListQuery,
+  RestUserSummary,
+  UpdateRestUserRequest,
   SetUserStatusRequest,
   SignUpRequest,
   Subjects,
@@ -16,6 +21,7 @@ import {
   UserView,
 } from '@quire/contracts';
 import { RpcPrincipal } from '@quire/platform';
+import { RestUsersService } from './rest-users.service';
 import { SelfServiceService } from './self-service.service';
 import { UsersService } from './users.service';
 
@@ -24,7 +30,37 @@ export class UsersController {
   constructor(
     private readonly users: UsersService,
     private readonly selfService: SelfServiceService,
+    private readonly restUsers: RestUsersService,
   ) {}
+
+  // rest-auth users resource (OpenSpecimen shapes)
+
+  @MessagePattern(Subjects.Identity.searchRestUsers)
+  searchRest(@Payload() query: RestUsersListQuery, @RpcPrincipal() principal: Principal): Promise<RestUserSummary[]> {
+    return this.restUsers.search(principal, query);
+  }
+
+  @MessagePattern(Subjects.Identity.countRestUsers)
+  countRest(@Payload() query: RestUsersCountQuery, @RpcPrincipal() principal: Principal): Promise<{ count: number }> {
+    return this.restUsers.count(principal, query);
+  }
+
+  @MessagePattern(Subjects.Identity.getRestUser)
+  getRest(@Payload() request: UserIdRequest, @RpcPrincipal() principal: Principal): Promise<RestUserDetail> {
+    return this.restUsers.detail(principal, request.userId);
+  }
+
+  @MessagePattern(Subjects.Identity.currentRestUser)
+  currentRest(@RpcPrincipal() principal: Principal): Promise<RestUserSummary> {
+    return this.restUsers.current(principal);
+  }
+
+  @MessagePattern(Subjects.Identity.updateRestUser)
+  updateRest(@Payload() request: UpdateRestUserRequest, @RpcPrincipal() principal: Principal): Promise<RestUserDetail> {
+    return this.restUsers.update(principal, request);
+  }
+
+  // documents user directory and self-service
 
   @MessagePattern(Subjects.Identity.listUsers)
   list(@Payload() query: ListUsersQuery, @RpcPrincipal() principal: Principal): Promise<Page<UserView>> {

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { AccountScope, AccountScopedRepository, Db } from '@quire/platform';
 import { Principal, UserView } from '@quire/contracts';
 import { User } from './user.entity';
+import { directoryConditions, UserDirectoryFilter } from './user-directory-query';
 
 /** A user row with what a principal or a view needs from other tables. */
 export interface UserWithRoles extends User {
@@ -67,6 +68,41 @@ export function principalOf(user: UserWithRoles, scopes: string[], extra: Partia
   };
 }
 
+/** A user as the rest-auth directory shows it: with its domain and institute names and whether it is an admin. */
+export interface UserDirectoryEntry extends User {
+  domainName: string;
+  instituteName: string | null;
+  admin: boolean;
+}
+
+/** `$2` is the admin role's name. */
+const SELECT_DIRECTORY_ENTRY = `
+  SELECT u.*, d."name" AS "domain_name", i."name" AS "institute_name",
+    EXISTS (SELECT 1 FROM "identity"."user_roles" ur
+      JOIN "identity"."roles" r ON r."id" = ur."role_id" AND r."account_id" = ur."account_id"
+      WHERE ur."user_id" = u."id" AND ur."account_id" = u."account_id" AND r."name" = $2) AS "admin"
+  FROM "identity"."users" u
+  JOIN "identity"."auth_domains" d ON d."account_id" = u."account_id" AND d."id" = u."domain_id"
+  LEFT JOIN "identity"."institutes" i ON i."account_id" = u."account_id" AND i."id" = u."institute_id"`;
+
+const FROM_DIRECTORY = `
+  FROM "identity"."users" u
+  JOIN "identity"."auth_domains" d ON d."account_id" = u."account_id" AND d."id" = u."domain_id"
+  LEFT JOIN "identity"."institutes" i ON i."account_id" = u."account_id" AND i."id" = u."institute_id"`;
+
+function toDirectoryEntry(row: UserRow): UserDirectoryEntry {
+  const { roles: _roles, accountCode: _code, ...user } = toUser(row);
+  return {
+    ...user,
+    domainName: row['domain_name'] as string,
+    instituteName: (row['institute_name'] as string | null) ?? null,
+    admin: row['admin'] === true,
+  };
+}
+
+/** The profile fields an update writes (all of them: the caller merges with what is there). */
+export type UserProfile = Pick<User, 'loginName' | 'email' | 'firstName' | 'lastName' | 'instituteId' | 'departmentName'>;
+
 export type NewUser = Pick<User, 'domainId' | 'loginName' | 'email' | 'firstName' | 'lastName' | 'status' | 'passwordHash'> &
   Partial<Pick<User, 'instituteId' | 'departmentName'>>;
 
@@ -107,6 +143,50 @@ export class UsersRepository extends AccountScopedRepository<User> {
     );
     const [count] = await this.sql<{ total: string }>(scope, `SELECT count(*) AS "total" FROM "identity"."users" u WHERE u."account_id" = $1${filter}`, params);
     return { items: rows.map(toUser), total: Number(count?.total ?? 0) };
+  }
+
+  /** `adminRole` names the role that makes `admin` true; `lock` holds the row for the caller's transaction. */
+  async directoryEntry(scope: AccountScope, id: string, adminRole: string, lock = false): Promise<UserDirectoryEntry | null> {
+    const [row] = await this.sql<UserRow>(scope, `${SELECT_DIRECTORY_ENTRY} WHERE u."account_id" = $1 AND u."id" = $3${lock ? ' FOR UPDATE OF u' : ''}`, [adminRole, id]);
+    return row ? toDirectoryEntry(row) : null;
+  }
+
+  /** One page of the account's users matching the filter, by first name, last name (OpenSpecimen's order), then id. */
+  async searchDirectory(scope: AccountScope, filter: UserDirectoryFilter, adminRole: string, start: number, maxResults: number): Promise<UserDirectoryEntry[]> {
+    const where = directoryConditions(filter, 3);
+    const rows = await this.sql<UserRow>(
+      scope,
+      `${SELECT_DIRECTORY_ENTRY} WHERE u."account_id" = $1${where.sql}
+       ORDER BY u."first_name", u."last_name", u."id" LIMIT ${Math.trunc(maxResults)} OFFSET ${Math.trunc(start)}`,
+      [adminRole, ...where.params],
+    );
+    return rows.map(toDirectoryEntry);
+  }
+
+  async countDirectory(scope: AccountScope, filter: UserDirectoryFilter): Promise<number> {
+    const where = directoryConditions(filter);
+    const [row] = await this.sql<{ count: string }>(scope, `SELECT count(*) AS "count" ${FROM_DIRECTORY} WHERE u."account_id" = $1${where.sql}`, where.params);
+    return Number(row?.count ?? 0);
+  }
+
+  /** Writes every profile field; false when the account has no such user. Unique violations are the caller's to map. */
+  async updateProfile(scope: AccountScope, id: string, profile: UserProfile): Promise<boolean> {
+    const rows = await this.modify(
+      scope,
+      `UPDATE "identity"."users" SET "login_name" = $3, "email" = $4, "first_name" = $5, "last_name" = $6, "institute_id" = $7::uuid, "department_name" = $8, "updated_at" = now()
+       WHERE "account_id" = $1 AND "id" = $2 RETURNING "id"`,
+      [id, profile.loginName, profile.email, profile.firstName, profile.lastName, profile.instituteId, profile.departmentName],
+    );
+    return rows.length > 0;
+  }
+
+  async revokeRole(scope: AccountScope, userId: string, role: string): Promise<void> {
+    await this.sql(
+      scope,
+      `DELETE FROM "identity"."user_roles" ur USING "identity"."roles" r
+       WHERE ur."account_id" = $1 AND ur."user_id" = $2 AND r."account_id" = ur."account_id" AND r."id" = ur."role_id" AND r."name" = $3`,
+      [userId, role],
+    );
   }
 
   /** A user of the scope's account (through its auth domain, which must be the account's) with `roles`. */

@@ -4,3 +4,4 @@ export * from './subjects';
 export * from './auth.dto';
 export * from './directory.dto';
 export * from './tokens.dto';
+export * from './rest-users.dto';

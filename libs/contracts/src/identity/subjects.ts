@@ -16,6 +16,12 @@ export const IdentitySubjects = {
   getUserByEmail: 'svc.identity.user.get_by_email',
   createUsers: 'svc.identity.user.create',
   setUserStatus: 'svc.identity.user.set_status',
+  /** rest-auth users resource (OpenSpecimen's UserSummary / UserDetail shapes; ADR 016). */
+  searchRestUsers: 'svc.identity.user.search',
+  countRestUsers: 'svc.identity.user.count',
+  getRestUser: 'svc.identity.user.detail',
+  currentRestUser: 'svc.identity.user.current',
+  updateRestUser: 'svc.identity.user.update',
   signUp: 'svc.identity.user.sign_up',
   forgotPassword: 'svc.identity.user.forgot_password',
   resetPassword: 'svc.identity.user.reset_password',
@@ -40,6 +46,8 @@ export const IdentityEvents = {
   tokenRevoked: 'evt.identity.token_revoked',
   /** A user was locked or disabled: all their sessions and tokens stop working. */
   userDisabled: 'evt.identity.user_disabled',
+  /** A user's profile or roles changed: every gateway drops the principals it cached for them. */
+  userChanged: 'evt.identity.user_changed',
   /** A mail to send (through the outbox); carries the reset token, so it never goes to a room. */
   mailRequested: 'evt.identity.mail_requested',
 } as const;
@@ -60,6 +68,11 @@ export interface UserDisabledEvent {
   accountId: string;
   userId: string;
   status: string;
+}
+
+export interface UserChangedEvent {
+  accountId: string;
+  userId: string;
 }
 
 export interface MailRequestedEvent {

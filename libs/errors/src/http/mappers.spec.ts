@@ -31,6 +31,12 @@ describe('HTTP error mappers', () => {
     expect(mapHttpError('rest-auth', error).body).toEqual([{ code: 'CONFLICT', message: 'Active session exists' }]);
   });
 
+  it("answers rest-auth errors with OpenSpecimen's code when the service names one, the status still from the stable code", () => {
+    const missing = mapHttpError('rest-auth', DomainError.notFound('User', { restAuthCode: 'USER_NOT_FOUND' }));
+    expect(missing).toMatchObject({ status: 404, body: [{ code: 'USER_NOT_FOUND', message: 'User not found' }] });
+    expect(mapHttpError('rest-auth', DomainError.forbidden('No', { restAuthCode: '' })).body).toEqual([{ code: 'FORBIDDEN', message: 'No' }]);
+  });
+
   it('answers viewing input errors with 480 and PrizmDoc error codes', () => {
     const invalid = mapHttpError('viewing', DomainError.validation('bad', { in: 'body', at: 'source.fileName' }));
     expect(invalid).toMatchObject({ status: 480, body: { errorCode: 'InvalidInput', in: 'body', at: 'source.fileName' } });

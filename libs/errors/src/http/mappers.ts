@@ -22,10 +22,13 @@ export const documentsError: HttpErrorMapper = (error) => ({
   headers: commonHeaders(error),
 });
 
-/** rest-auth: a list of `{code, message}`. */
+/**
+ * rest-auth: a list of `{code, message}`. `code` is the stable code, or OpenSpecimen's own name for
+ * the error when the service gives one in `details.restAuthCode` (`USER_NOT_FOUND`, `RBAC_ACCESS_DENIED`).
+ */
 export const restAuthError: HttpErrorMapper = (error) => ({
   status: httpStatusOf(error.code),
-  body: [{ code: error.code, message: error.message }],
+  body: [{ code: stringOr(error.details['restAuthCode'], error.code), message: error.message }],
   headers: commonHeaders(error),
 });
 
