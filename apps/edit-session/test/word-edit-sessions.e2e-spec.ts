@@ -349,6 +349,18 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       const limited = await hasty.call('POST', '/999999', { template_id: 1, word_s3_filepath: 's3://x/y' });
       expect(limited.body).toMatchObject({ code: 429 });
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The budget is the user's, not the credential's: a freshly minted API token does not reset it.
+      const minted = await fetch(`${stack.gatewayUrl}/api/v1/tokens`, {
+        method: 'POST',
+        headers: { 'x-api-token': hasty.identity.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: hasty.principal.userId, name: 'second wind' }),
+      });
+      expect(minted.status).toBe(201);
+      const { token } = (await minted.json()) as { token: string };
+      const viaToken = await hasty.call('POST', '/999999', { template_id: 1, word_s3_filepath: 's3://x/y' }, { authorization: `Bearer ${token}` });
+      expect(viaToken.status).toBe(429);
+      // Taking over counts in the same budget.
+      expect((await hasty.call('POST', '/999999/takeover')).status).toBe(429);
     });
 
     it('allows 60 session reads per minute per user', async () => {
