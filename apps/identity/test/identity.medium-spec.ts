@@ -130,6 +130,16 @@ describe('identity use cases (medium)', () => {
     await expect(tokens.resolve({ token: adminToken.token })).resolves.toMatchObject({ userId: admin.userId, accountId: admin.accountId });
   });
 
+  it("answers an API token's expiry with its principal, so that no cache keeps it longer", async () => {
+    const { admin } = await account();
+    const tokens = context.get(ApiTokensService);
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const expiring = await tokens.create(admin, { userId: admin.userId, name: 'e', expiresAt } as never);
+    const forever = await tokens.create(admin, { userId: admin.userId, name: 'f' } as never);
+    expect((await tokens.resolve({ token: expiring.token })).credentialExpiresAtMs).toBe(expiresAt.getTime());
+    expect((await tokens.resolve({ token: forever.token })).credentialExpiresAtMs).toBeUndefined();
+  });
+
   it('never adds a user of another account to a team', async () => {
     const a = await account();
     const b = await account();
