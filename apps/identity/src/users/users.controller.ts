@@ -3,6 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CreateUsersRequest,
   ForgotPasswordRequest,
+  KnownUsersReply,
+  KnownUsersRequest,
   ListUsersQuery,
   Page,
   Principal,
@@ -34,6 +36,11 @@ export class UsersController {
   @MessagePattern(Subjects.Identity.getUser)
   get(@Payload() request: UserIdRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
     return this.users.get(principal, request.userId);
+  }
+
+  @MessagePattern(Subjects.Identity.knownUsers)
+  known(@Payload() request: KnownUsersRequest, @RpcPrincipal() principal: Principal): Promise<KnownUsersReply> {
+    return this.users.known(principal, request.userIds);
   }
 
   @MessagePattern(Subjects.Identity.getUserByEmail)

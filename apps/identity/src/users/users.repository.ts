@@ -53,6 +53,8 @@ export function userView(user: UserWithRoles): UserView {
 }
 
 /** Who a user is to every other service; `scopes` says which credential it came from. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function principalOf(user: UserWithRoles, scopes: string[], extra: Partial<Principal> = {}): Principal {
   return {
     userId: user.id,
@@ -80,6 +82,14 @@ export class UsersRepository extends AccountScopedRepository<User> {
   async byId(scope: AccountScope, id: string): Promise<UserWithRoles | null> {
     const [row] = await this.sql<UserRow>(scope, `${SELECT_USER} WHERE u."account_id" = $1 AND u."id" = $2`, [id]);
     return row ? toUser(row) : null;
+  }
+
+  /** Of `ids`, those of users of the account (ids that are not UUIDs name nobody). */
+  async existingIds(scope: AccountScope, ids: string[]): Promise<string[]> {
+    const candidates = ids.filter((id) => UUID.test(id));
+    if (!candidates.length) return [];
+    const rows = await this.sql<{ id: string }>(scope, `SELECT u."id" FROM "identity"."users" u WHERE u."account_id" = $1 AND u."id" = ANY($2::uuid[])`, [candidates]);
+    return rows.map((row) => row.id);
   }
 
   /** `lock` holds the user row for the rest of the caller's transaction. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requireDirectoryReader } from '@quire/auth';
-import { CreateUserBody, ListUsersQuery, Page, Principal, SetUserStatusRequest, UserStatusReply, UserView } from '@quire/contracts';
+import { CreateUserBody, KnownUsersReply, ListUsersQuery, Page, Principal, SetUserStatusRequest, UserStatusReply, UserView } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { Outbox } from '@quire/platform';
 import { CreateUsersUseCase } from './create-users.use-case';
@@ -29,6 +29,15 @@ export class UsersService {
     const user = await this.users.byId(principal, userId);
     if (!user) throw DomainError.notFound('User');
     return userView(user);
+  }
+
+  /**
+   * Which ids are users of the caller's account (for services that link to users: file shares and
+   * targets). Answers ids only, for the caller's own account, so it needs no directory role.
+   */
+  async known(principal: Principal, userIds: string[]): Promise<KnownUsersReply> {
+    const known = new Set(await this.users.existingIds(principal, userIds));
+    return { known: userIds.filter((id) => known.has(id)) };
   }
 
   async byEmail(principal: Principal, email: string): Promise<UserView> {

@@ -170,3 +170,17 @@ export interface AppPropsView {
   plugins: string[];
   enabledFeatures: string[];
 }
+
+/** `svc.identity.user.known`: of these ids, those naming a user of the caller's account. */
+export class KnownUsersRequest {
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  userIds: string[];
+}
+
+export interface KnownUsersReply {
+  /** The ids that are users of the account (any status), in the order asked. */
+  known: string[];
+}

@@ -14,6 +14,8 @@ export const IdentitySubjects = {
   listUsers: 'svc.identity.user.list',
   getUser: 'svc.identity.user.get',
   getUserByEmail: 'svc.identity.user.get_by_email',
+  /** Services: which of these user ids are users of the caller's account? */
+  knownUsers: 'svc.identity.user.known',
   createUsers: 'svc.identity.user.create',
   setUserStatus: 'svc.identity.user.set_status',
   signUp: 'svc.identity.user.sign_up',
