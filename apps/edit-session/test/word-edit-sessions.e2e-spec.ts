@@ -197,12 +197,16 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       const listed = await bob.call<Array<Record<string, unknown>>>('GET', '/reports?limit=200');
       expect(listed.body.some((report) => report['id'] === id && report['title'] === 'Lipid panel')).toBe(true);
       expect((await mallory.call<Array<Record<string, unknown>>>('GET', '/reports')).body.some((report) => report['id'] === id)).toBe(false);
-      expect(await bob.call('POST', '/reports', {})).toMatchObject({ status: 400 });
+      // A missing title is said to be missing (not "title must be shorter than…").
+      expect(await bob.call('POST', '/reports', {})).toMatchObject({ status: 400, body: { code: 400, message: 'title: title is required' } });
 
       const form = new FormData();
       form.append('name', 'not a docx');
       form.append('file', new Blob([new Uint8Array(buildPdf())]), 'x.docx');
-      expect(await bob.call('POST', '/templates', form)).toMatchObject({ status: 400, body: { code: 400 } });
+      const refused = await bob.call('POST', '/templates', form);
+      expect(refused).toMatchObject({ status: 400, body: { code: 400 } });
+      // The template route's field is `file`: its errors never name the agent's word_file.
+      expect(JSON.stringify(refused.body)).not.toContain('word_file');
       const templates = await bob.call<Array<Record<string, unknown>>>('GET', '/templates');
       expect(templates.status).toBe(200);
       expect(templates.body.every((template) => template['name'] !== 'not a docx')).toBe(true);
