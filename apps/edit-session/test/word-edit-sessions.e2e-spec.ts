@@ -135,6 +135,28 @@ describe('word-edit sessions (gateway → edit-session)', () => {
   });
 
   describe('POST /{edit_id}/takeover', () => {
+    it('is open to a user an admin gave report_editor through the identity API, and closed again once it is taken away', async () => {
+      const admin = await stack.signIn({ account: 'A', roles: ['user', 'admin'] });
+      const roleOf = (who: WordEditClient, method: 'PUT' | 'DELETE') =>
+        fetch(`${stack.gatewayUrl}/api/v1/users/${who.principal.userId}/roles/report_editor`, { method, headers: { 'x-api-token': admin.apiToken } });
+      const first = await alice.startSession();
+      // Bob has no such role yet (and has used his login, so the gateway has his principal cached).
+      expect((await bob.call('POST', `/${first.editId}/takeover`)).status).toBe(403);
+      const granted = await roleOf(bob, 'PUT');
+      expect(granted.status).toBe(200);
+      expect(((await granted.json()) as { roles: string[] }).roles).toEqual(['report_editor', 'user']);
+      // A plain user cannot hand out roles.
+      expect((await fetch(`${stack.gatewayUrl}/api/v1/users/${alice.principal.userId}/roles/report_editor`, { method: 'PUT', headers: { 'x-api-token': bob.identity.apiToken } })).status).toBe(403);
+
+      expect((await bob.call('POST', `/${first.editId}/takeover`)).status).toBe(200);
+      // Alice, without the role, cannot take it back.
+      expect((await alice.call('POST', `/${first.editId}/takeover`)).status).toBe(403);
+
+      expect((await roleOf(bob, 'DELETE')).status).toBe(200);
+      const second = await (await stack.signIn({ account: 'A' }).then((carol) => new WordEditClient(stack, carol))).startSession();
+      expect((await bob.call('POST', `/${second.editId}/takeover`)).status).toBe(403);
+    });
+
     it('passes the session to an editor: new token, old one dead, earlier versions kept', async () => {
       const session = await alice.startSession();
       const saved = await agentUpload(stack, session.editId, session.token, { word: buildDocx('alice draft'), pdf: buildPdf('alice') });

@@ -188,6 +188,7 @@ describe('identity: directory, tokens and tenants', () => {
     expect((await api(adminA, 'DELETE', `/teams/${teamId}/users/${email}`)).status).toBe(404);
     expect((await api(userA, 'GET', '/roles')).body).toEqual([
       { name: 'admin', description: expect.any(String) },
+      { name: 'report_editor', description: "May take over another user's Word edit session" },
       { name: 'user', description: expect.any(String) },
     ]);
   });

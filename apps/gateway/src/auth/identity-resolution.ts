@@ -45,6 +45,8 @@ export class IdentityResolution implements OnApplicationBootstrap, OnModuleDestr
       on(IdentityEvents.sessionRevoked, (e) => typeof e.sessionId === 'string' && this.cache.revokeSession(e.sessionId)),
       on(IdentityEvents.tokenRevoked, (e) => typeof e.tokenId === 'string' && this.cache.revokeToken(e.tokenId)),
       on(IdentityEvents.userDisabled, (e) => typeof e.userId === 'string' && this.cache.revokeUser(e.userId)),
+      // Roles are read when a credential resolves: a change must not wait for the cache TTL.
+      on(IdentityEvents.userRolesChanged, (e) => typeof e.userId === 'string' && this.cache.revokeUser(e.userId)),
     ];
   }
 

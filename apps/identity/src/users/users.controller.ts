@@ -14,6 +14,7 @@ import {
   Subjects,
   UserByEmailQuery,
   UserIdRequest,
+  UserRoleRequest,
   UserStatusReply,
   UserView,
 } from '@quire/contracts';
@@ -36,6 +37,16 @@ export class UsersController {
   @MessagePattern(Subjects.Identity.getUser)
   get(@Payload() request: UserIdRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
     return this.users.get(principal, request.userId);
+  }
+
+  @MessagePattern(Subjects.Identity.grantRole)
+  grantRole(@Payload() request: UserRoleRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.setRole(principal, request, true);
+  }
+
+  @MessagePattern(Subjects.Identity.revokeRole)
+  revokeRole(@Payload() request: UserRoleRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.setRole(principal, request, false);
   }
 
   @MessagePattern(Subjects.Identity.knownUsers)

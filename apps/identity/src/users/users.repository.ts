@@ -145,6 +145,15 @@ export class UsersRepository extends AccountScopedRepository<User> {
     );
   }
 
+  async revokeRole(scope: AccountScope, userId: string, role: string): Promise<void> {
+    await this.sql(
+      scope,
+      `DELETE FROM "identity"."user_roles" ur USING "identity"."roles" r
+       WHERE ur."account_id" = $1 AND ur."user_id" = $2 AND r."account_id" = ur."account_id" AND r."id" = ur."role_id" AND r."name" = $3`,
+      [userId, role],
+    );
+  }
+
   async unknownRoles(scope: AccountScope, roles: string[]): Promise<string[]> {
     if (!roles.length) return [];
     const rows = await this.sql<{ name: string }>(scope, `SELECT r."name" FROM "identity"."roles" r WHERE r."account_id" = $1 AND r."name" = ANY($2::text[])`, [roles]);

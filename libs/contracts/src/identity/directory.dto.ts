@@ -184,3 +184,13 @@ export interface KnownUsersReply {
   /** The ids that are users of the account (any status), in the order asked. */
   known: string[];
 }
+
+/** `PUT|DELETE /api/v1/users/{userId}/roles/{role}`: one of the account's roles (`GET /roles`). */
+export class UserRoleRequest {
+  @IsUUID()
+  userId: string;
+
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/)
+  role: string;
+}

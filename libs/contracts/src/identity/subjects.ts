@@ -18,6 +18,9 @@ export const IdentitySubjects = {
   knownUsers: 'svc.identity.user.known',
   createUsers: 'svc.identity.user.create',
   setUserStatus: 'svc.identity.user.set_status',
+  /** Admin: give a user one of the account's roles (idempotent) / take it away. */
+  grantRole: 'svc.identity.user_role.grant',
+  revokeRole: 'svc.identity.user_role.revoke',
   signUp: 'svc.identity.user.sign_up',
   forgotPassword: 'svc.identity.user.forgot_password',
   resetPassword: 'svc.identity.user.reset_password',
@@ -42,6 +45,8 @@ export const IdentityEvents = {
   tokenRevoked: 'evt.identity.token_revoked',
   /** A user was locked or disabled: all their sessions and tokens stop working. */
   userDisabled: 'evt.identity.user_disabled',
+  /** A user's roles changed: gateways drop the user's cached principals (roles are read at resolution). */
+  userRolesChanged: 'evt.identity.user_roles_changed',
   /** A mail to send (through the outbox); carries the reset token, so it never goes to a room. */
   mailRequested: 'evt.identity.mail_requested',
 } as const;
@@ -62,6 +67,12 @@ export interface UserDisabledEvent {
   accountId: string;
   userId: string;
   status: string;
+}
+
+export interface UserRolesChangedEvent {
+  accountId: string;
+  userId: string;
+  roles: string[];
 }
 
 export interface MailRequestedEvent {
