@@ -160,7 +160,7 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
   const objectKeys = (prefix: string) => listKeys(s3, env.S3_BUCKET, prefix);
 
   async function rendersSoFar(): Promise<number> {
-    const metrics = await (await fetch(`${fileApp.url}/metrics`)).text();
+    const metrics = await (await fetch(fileApp.metricsUrl!)).text();
     return Number(/^quire_file_variant_renders_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 'NaN');
   }
 

@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { exitOnSignals, loadEnvOrExit, recordRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
+import { exitOnSignals, loadEnvOrExit, metricsUrl, recordRequests, registerLiveness, requestIdOf, serveMetrics, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
 import { gatewaySecurityHeaders } from './http/security-headers';
@@ -63,8 +63,11 @@ async function main(): Promise<void> {
   startDefaultMetrics('gateway');
   const app = await createGateway(env);
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  // Never on the public API port (ADR 018).
+  const metrics = await serveMetrics(env.METRICS_PORT, env.METRICS_HOST);
+  if (metrics) app.getHttpAdapter().getInstance().addHook('onClose', (_instance: unknown, done: () => void) => void metrics.close(() => done()));
   exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
-  app.get(Logger).log(`gateway ready on ${await app.getUrl()} (API docs at /docs)`);
+  app.get(Logger).log(`gateway ready on ${await app.getUrl()} (API docs at /docs)${metrics ? `, metrics at ${metricsUrl(metrics)}` : ''}`);
 }
 
 if (require.main === module) {
