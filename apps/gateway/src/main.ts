@@ -62,10 +62,10 @@ async function main(): Promise<void> {
   const env = loadEnvOrExit(GatewayEnv, { HTTP_PORT: 3000 });
   startDefaultMetrics('gateway');
   const app = await createGateway(env);
-  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
-  // Never on the public API port (ADR 018).
+  // Never on the public API port (ADR 018). Before listen: Fastify takes no hooks after it.
   const metrics = await serveMetrics(env.METRICS_PORT, env.METRICS_HOST);
   if (metrics) app.getHttpAdapter().getInstance().addHook('onClose', (_instance: unknown, done: () => void) => void metrics.close(() => done()));
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
   app.get(Logger).log(`gateway ready on ${await app.getUrl()} (API docs at /docs)${metrics ? `, metrics at ${metricsUrl(metrics)}` : ''}`);
 }

@@ -87,9 +87,10 @@ async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptio
   { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
-  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
+  // Hooks can only be added before Fastify listens: the metrics server first, closed with the app.
   const metrics = await serveMetrics(env.METRICS_PORT, env.METRICS_HOST);
   if (metrics) adapter.getInstance().addHook('onClose', (_instance, done) => void metrics.close(() => done()));
+  await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
   app.get(Logger).log(`${options.name} ready on ${await app.getUrl()} (NATS queue group "${options.name}")${metrics ? `, metrics at ${metricsUrl(metrics)}` : ''}`);
   return app;
