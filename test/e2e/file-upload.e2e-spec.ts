@@ -536,6 +536,8 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect((await api(colleague, 'GET', `/api_v3/files/${file.id}`)).status).toBe(404);
       expect((await api(colleague, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [colleague.principal.userId] })).status).toBe(404);
       expect((await api(owner, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [] })).status).toBe(400);
+      // A missing field is said to be missing.
+      expect((await api(owner, 'POST', `/api_v3/files/${file.id}/share`, {})).json).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'user_ids: user_ids is required' } });
       const shared = await api(owner, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [colleague.principal.userId] });
       expect(shared.json).toEqual({ data: { id: file.id, shared_with: [colleague.principal.userId] } });
 

@@ -136,6 +136,15 @@ describe('identity: directory, tokens and tenants', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
   });
 
+  it('says a missing required field is missing, in the documents and rest-auth families alike', async () => {
+    const team = await api(adminA, 'POST', '/teams', {});
+    expect(team).toEqual({ status: 400, body: expect.objectContaining({ message: 'name: name is required' }) });
+    const login = await call(gateway.url, 'POST', '/rest/ng/sessions', { body: { password: 'x' }, headers: { 'x-accountcode': 'A' } });
+    expect(login.status).toBe(400);
+    expect(JSON.stringify(login.body)).toContain('loginName is required');
+    expect(JSON.stringify(login.body)).not.toContain('shorter');
+  });
+
   it('takes dates as epoch ms or ISO-8601 with an offset, answers UTC, and refuses a date without an offset', async () => {
     const base = { userId: userA.principal.userId, name: 'dated' };
     const withOffset = await api(userA, 'POST', '/tokens', { ...base, expiresAt: '2030-01-01T00:00:00+02:00' });
