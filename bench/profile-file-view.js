@@ -141,7 +141,7 @@ async function main() {
         .toBuffer();
       fresh.push(`${(await upload(`fresh-${i}.jpg`, bytes)).fullpath}&size=320x240`);
     }
-    const renders = async () => Number(/^quire_file_variant_renders_total(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(`${file.url}/metrics`)).text())?.[1]);
+    const renders = async () => Number(/^quire_file_variant_renders_total(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(file.metricsUrl)).text())?.[1]);
     const rendersBefore = await renders();
     await perRequest('gateway, fetch (cold, fresh uploads)', async () => drain((await fetch(fresh.pop())).body));
     console.log(`${''.padEnd(48)} renders: ${(await renders()) - rendersBefore} for ${runs} cold requests`);

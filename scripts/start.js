@@ -47,6 +47,8 @@ function appEnvironment(settings, shared, app) {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: settings.given('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') ?? 'true',
     ...shared,
     HTTP_PORT: String(app.port),
+    METRICS_PORT: String(app.metricsPort ?? 0),
+    METRICS_HOST: '127.0.0.1',
   };
   if (!shared.REDIS_URL) delete env.REDIS_URL;
   return env;

@@ -61,8 +61,10 @@ async function startScript(file, env, args = []) {
 /** Starts a compiled Quire app and waits for /health/ready. */
 async function startApp(name, env, execArgv = []) {
   const port = await freePort();
+  let metricsPort = await freePort();
+  while (metricsPort === port) metricsPort = await freePort();
   const child = spawn(process.execPath, [...execArgv, path.join(root, 'dist/apps', name, 'src/main.js')], {
-    env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const handle = track(child, name);
@@ -71,7 +73,7 @@ async function startApp(name, env, execArgv = []) {
     if (child.exitCode !== null) throw new Error(`${name} exited: ${handle.output()}`);
     return (await fetch(`${url}/health/ready`)).ok;
   }, 30_000, `${name} ready`);
-  return { ...handle, url };
+  return { ...handle, url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }
 
 /** Resident set size of a process, in bytes (Linux). */

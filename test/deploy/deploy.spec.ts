@@ -337,7 +337,12 @@ describe('k8s/', () => {
       const pod = deployment.spec!.template.spec!;
       const container = containerOf(deployment);
       expect(pod.containers).toHaveLength(1);
-      expect(container.ports).toEqual([{ name: 'http', containerPort: PORTS[app] }]);
+      // /metrics has a port of its own, scraped by pod annotations; the Service exposes http only.
+      expect(container.ports).toEqual([
+        { name: 'http', containerPort: PORTS[app] },
+        { name: 'metrics', containerPort: 9464 },
+      ]);
+      expect(deployment.spec!.template.metadata!.annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
       expect(container.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(container.readinessProbe?.httpGet).toEqual({ path: '/health/ready', port: 'http' });
       for (const kind of ['requests', 'limits'] as const) {

@@ -160,7 +160,7 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
   const objectKeys = (prefix: string) => listKeys(s3, env.S3_BUCKET, prefix);
 
   async function rendersSoFar(): Promise<number> {
-    const metrics = await (await fetch(`${fileApp.url}/metrics`)).text();
+    const metrics = await (await fetch(fileApp.metricsUrl!)).text();
     return Number(/^quire_file_variant_renders_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? 'NaN');
   }
 
@@ -536,6 +536,8 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
       expect((await api(colleague, 'GET', `/api_v3/files/${file.id}`)).status).toBe(404);
       expect((await api(colleague, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [colleague.principal.userId] })).status).toBe(404);
       expect((await api(owner, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [] })).status).toBe(400);
+      // A missing field is said to be missing.
+      expect((await api(owner, 'POST', `/api_v3/files/${file.id}/share`, {})).json).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'user_ids: user_ids is required' } });
       const shared = await api(owner, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: [colleague.principal.userId] });
       expect(shared.json).toEqual({ data: { id: file.id, shared_with: [colleague.principal.userId] } });
 
@@ -549,6 +551,23 @@ describe('file-upload family (gateway + file service + identity, real Postgres /
 
       const intake = await uploaded(owner, 'visit.pdf', pdf, { 'meta.category': 'intake_attachment', 'meta.target.id': 'v-1', 'meta.target.type': 'visit' });
       expect((await api(owner, 'POST', `/api_v3/files/${intake.id}/share`, { user_ids: [colleague.principal.userId] })).status).toBe(400);
+    });
+
+    it("shares only with users of the account, and files only to the account's users: identity is asked", async () => {
+      const stranger = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'B' });
+      const file = await uploaded(owner, 'private.pdf', pdf);
+      for (const userIds of [[stranger.principal.userId], ['00000000-0000-4000-8000-000000000000'], [colleague.principal.userId, 'nobody']]) {
+        const refused = await api(owner, 'POST', `/api_v3/files/${file.id}/share`, { user_ids: userIds });
+        expect(refused.status).toBe(400);
+        expect(refused.json).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('No such user') } });
+      }
+      expect((await api(colleague, 'GET', `/api_v3/files/${file.id}`)).status).toBe(404);
+
+      // An admin may file to another user's profile, but only to a user of this account.
+      const foreignTarget = await upload(admin, 'theirs.pdf', pdf, { 'meta.category': 'user_document', 'meta.target.id': stranger.principal.userId, 'meta.target.type': 'user' });
+      expect(foreignTarget).toEqual({ status: 400, json: { error: { code: 'VALIDATION_FAILED', message: 'No such user in this account' } } });
+      const ownTarget = await uploaded(admin, 'colleague.pdf', pdf, { 'meta.category': 'user_document', 'meta.target.id': colleague.principal.userId, 'meta.target.type': 'user' });
+      expect(ownTarget.meta.target).toEqual({ id: colleague.principal.userId, type: 'user' });
     });
   });
 });

@@ -211,6 +211,11 @@ describe('npm start', () => {
         expect(new QuireJwt({ secret }).verifyLogin(token).principal.loginName).toBe('admin');
         const signed = await fetch(`${gateway}/rest/ng/_ping`, { headers: { 'x-os-api-token': token } });
         expect(signed.status).toBe(200);
+        // Metrics: never on the gateway's API port; each app's own port on loopback, printed (ADR 018).
+        expect((await fetch(`${gateway}/metrics`)).status).toBe(404);
+        const gatewayMetrics = /gateway +(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(run.output())?.[1];
+        expect(gatewayMetrics).toBeDefined();
+        expect(await (await fetch(gatewayMetrics!)).text()).toContain('app="gateway"');
 
         const started = run.descendants();
         expect(started.map(commandOf).filter((c) => c.includes('dist/apps/')).length).toBe(6);

@@ -72,17 +72,21 @@ describe('walking skeleton', () => {
     expect(await response.json()).toMatchObject({ errorCode: 'InvalidInput' });
   });
 
-  it('every app is ready and exposes Prometheus metrics', async () => {
+  it('every app is ready and exposes Prometheus metrics on its metrics port, never on its HTTP port', async () => {
     for (const app of apps) {
       const ready = await fetch(`${app.url}/health/ready`);
       expect(ready.status).toBe(200);
-      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      // The gateway's HTTP port is the public API: no scrape endpoint there (nor on any app's HTTP port).
+      expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
+      expect(app.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      expect(new URL(app.metricsUrl!).port).not.toBe(String(app.port));
+      const metrics = await (await fetch(app.metricsUrl!)).text();
       expect(metrics).toContain('process_resident_memory_bytes');
       // Every app measures its HTTP answers (here: the readiness probe just made).
       expect(metrics).toMatch(/quire_http_request_duration_seconds_count\{method="GET",route="\/health\/ready",status="200",app="[a-z-]+"\} [1-9]/);
     }
     // The gateway's histogram has the route template and the status of the family answers above.
-    const gatewayMetrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const gatewayMetrics = await (await fetch(gateway.metricsUrl!)).text();
     expect(gatewayMetrics).toMatch(/quire_http_request_duration_seconds_bucket\{method="GET",route="\/pas\/_ping",status="480",le="\+Inf",app="gateway"\} [1-9]/);
   });
 

@@ -94,6 +94,9 @@ describe('template upload: ReserveTemplateUpload + CommitTemplateUpload (medium:
     const second = await context.get(CommitTemplateUploadUseCase).execute(principal, command).catch((error: unknown) => error);
     expect(first).toBeInstanceOf(DomainError);
     expect((first as DomainError).code).toBe(ErrorCode.InvalidFileType);
+    // Named by the template route's own field, not the agent's word_file.
+    expect((first as DomainError).message).toBe('file must be a Word document (.docx)');
+    expect(JSON.stringify((first as DomainError).details)).not.toContain('word_file');
     expect((second as DomainError).code).toBe((first as DomainError).code);
     expect(await rowCount()).toBe(before);
     expect(await listKeys(s3, bucket, key)).toEqual([]);

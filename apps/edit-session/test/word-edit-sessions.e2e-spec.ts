@@ -135,6 +135,28 @@ describe('word-edit sessions (gateway → edit-session)', () => {
   });
 
   describe('POST /{edit_id}/takeover', () => {
+    it('is open to a user an admin gave report_editor through the identity API, and closed again once it is taken away', async () => {
+      const admin = await stack.signIn({ account: 'A', roles: ['user', 'admin'] });
+      const roleOf = (who: WordEditClient, method: 'PUT' | 'DELETE') =>
+        fetch(`${stack.gatewayUrl}/api/v1/users/${who.principal.userId}/roles/report_editor`, { method, headers: { 'x-api-token': admin.apiToken } });
+      const first = await alice.startSession();
+      // Bob has no such role yet (and has used his login, so the gateway has his principal cached).
+      expect((await bob.call('POST', `/${first.editId}/takeover`)).status).toBe(403);
+      const granted = await roleOf(bob, 'PUT');
+      expect(granted.status).toBe(200);
+      expect(((await granted.json()) as { roles: string[] }).roles).toEqual(['report_editor', 'user']);
+      // A plain user cannot hand out roles.
+      expect((await fetch(`${stack.gatewayUrl}/api/v1/users/${alice.principal.userId}/roles/report_editor`, { method: 'PUT', headers: { 'x-api-token': bob.identity.apiToken } })).status).toBe(403);
+
+      expect((await bob.call('POST', `/${first.editId}/takeover`)).status).toBe(200);
+      // Alice, without the role, cannot take it back.
+      expect((await alice.call('POST', `/${first.editId}/takeover`)).status).toBe(403);
+
+      expect((await roleOf(bob, 'DELETE')).status).toBe(200);
+      const second = await (await stack.signIn({ account: 'A' }).then((carol) => new WordEditClient(stack, carol))).startSession();
+      expect((await bob.call('POST', `/${second.editId}/takeover`)).status).toBe(403);
+    });
+
     it('passes the session to an editor: new token, old one dead, earlier versions kept', async () => {
       const session = await alice.startSession();
       const saved = await agentUpload(stack, session.editId, session.token, { word: buildDocx('alice draft'), pdf: buildPdf('alice') });
@@ -197,12 +219,16 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       const listed = await bob.call<Array<Record<string, unknown>>>('GET', '/reports?limit=200');
       expect(listed.body.some((report) => report['id'] === id && report['title'] === 'Lipid panel')).toBe(true);
       expect((await mallory.call<Array<Record<string, unknown>>>('GET', '/reports')).body.some((report) => report['id'] === id)).toBe(false);
-      expect(await bob.call('POST', '/reports', {})).toMatchObject({ status: 400 });
+      // A missing title is said to be missing (not "title must be shorter than…").
+      expect(await bob.call('POST', '/reports', {})).toMatchObject({ status: 400, body: { code: 400, message: 'title: title is required' } });
 
       const form = new FormData();
       form.append('name', 'not a docx');
       form.append('file', new Blob([new Uint8Array(buildPdf())]), 'x.docx');
-      expect(await bob.call('POST', '/templates', form)).toMatchObject({ status: 400, body: { code: 400 } });
+      const refused = await bob.call('POST', '/templates', form);
+      expect(refused).toMatchObject({ status: 400, body: { code: 400 } });
+      // The template route's field is `file`: its errors never name the agent's word_file.
+      expect(JSON.stringify(refused.body)).not.toContain('word_file');
       const templates = await bob.call<Array<Record<string, unknown>>>('GET', '/templates');
       expect(templates.status).toBe(200);
       expect(templates.body.every((template) => template['name'] !== 'not a docx')).toBe(true);
@@ -349,6 +375,18 @@ describe('word-edit sessions (gateway → edit-session)', () => {
       const limited = await hasty.call('POST', '/999999', { template_id: 1, word_s3_filepath: 's3://x/y' });
       expect(limited.body).toMatchObject({ code: 429 });
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The budget is the user's, not the credential's: a freshly minted API token does not reset it.
+      const minted = await fetch(`${stack.gatewayUrl}/api/v1/tokens`, {
+        method: 'POST',
+        headers: { 'x-api-token': hasty.identity.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: hasty.principal.userId, name: 'second wind' }),
+      });
+      expect(minted.status).toBe(201);
+      const { token } = (await minted.json()) as { token: string };
+      const viaToken = await hasty.call('POST', '/999999', { template_id: 1, word_s3_filepath: 's3://x/y' }, { authorization: `Bearer ${token}` });
+      expect(viaToken.status).toBe(429);
+      // Taking over counts in the same budget.
+      expect((await hasty.call('POST', '/999999/takeover')).status).toBe(429);
     });
 
     it('allows 60 session reads per minute per user', async () => {

@@ -8,6 +8,7 @@ import { StoredFile } from './files/file.entity';
 import { FilesController } from './files/files.controller';
 import { FilesRepository } from './files/files.repository';
 import { FilesService } from './files/files.service';
+import { AccountUsers, IdentityAccountUsers } from './files/account-users';
 import { CommitFileUseCase } from './files/commit-file.use-case';
 import { ReserveFileUploadUseCase } from './files/reserve-file-upload.use-case';
 import { DeleteFileUseCase } from './files/delete-file.use-case';
@@ -40,6 +41,7 @@ export class FileModule {
       providers: [
         FileSettings,
         FilesRepository,
+        { provide: AccountUsers, useClass: IdentityAccountUsers },
         RenameFileUseCase,
         DeleteFileUseCase,
         ShareFileUseCase,

@@ -20,6 +20,8 @@ import { CommitFileUseCase } from '../src/files/commit-file.use-case';
 import { ReserveFileUploadUseCase } from '../src/files/reserve-file-upload.use-case';
 import { migrations } from '../src/migrations';
 import { FileView } from '../src/views/file-view.entity';
+import { AccountUsers } from '../src/files/account-users';
+import { AccountUsersDirectory } from './support/account-users';
 
 const SCHEMA = ServiceSchemas['file'];
 
@@ -42,6 +44,10 @@ function quietOutbox(dataSource: DataSource, db: Db): Outbox {
 
 describe('CommitFileUseCase (medium: real Postgres, real S3)', () => {
   const principal: Principal = { userId: randomUUID(), accountId: randomUUID(), roles: ['admin'], scopes: [], loginName: 'medium' };
+  const directory = new AccountUsersDirectory();
+  const colleague = directory.add({ userId: randomUUID(), accountId: principal.accountId, roles: ['user'], scopes: [] });
+  const stranger = directory.add({ userId: randomUUID(), accountId: randomUUID(), roles: ['user'], scopes: [] });
+  directory.add(principal);
   let context: MediumContext;
   let storage: ObjectStorage;
   let bucket: string;
@@ -58,6 +64,7 @@ describe('CommitFileUseCase (medium: real Postgres, real S3)', () => {
         FilesRepository,
         ReserveFileUploadUseCase,
         CommitFileUseCase,
+        { provide: AccountUsers, useValue: directory },
         { provide: Outbox, inject: [getDataSourceToken(), TransactionHost], useFactory: quietOutbox },
         ...uploadReservationProviders(FileEnv, () => ({ sweepIntervalMs: 60_000, keepSettledSeconds: 60 })),
       ],
@@ -121,6 +128,20 @@ describe('CommitFileUseCase (medium: real Postgres, real S3)', () => {
       } finally {
         limits['user_document'] = new FileEnv().FILE_MAX_BYTES_USER_DOCUMENT;
       }
+    });
+
+    it("refuses a user target that is not a user of the account (another account's included), deleting what was staged", async () => {
+      const before = await rowCount();
+      for (const targetId of [stranger.userId, randomUUID()]) {
+        const { command, key } = await uploaded('for someone else');
+        const error = await context.get(CommitFileUseCase).execute(principal, { ...command, targetId, targetType: 'user' }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, details: { fields: { 'meta.target.id': ['unknown user'] } } });
+        expect(await listKeys(s3, bucket, key)).toEqual([]);
+      }
+      expect(await rowCount()).toBe(before);
+      const { command } = await uploaded('for a colleague');
+      const reply = await context.get(CommitFileUseCase).execute(principal, { ...command, targetId: colleague.userId, targetType: 'user' });
+      expect(reply).toMatchObject({ meta: { target: { id: colleague.userId, type: 'user' } } });
     });
   });
 

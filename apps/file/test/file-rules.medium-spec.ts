@@ -19,6 +19,8 @@ import { ReserveFileUploadUseCase } from '../src/files/reserve-file-upload.use-c
 import { ShareFileUseCase } from '../src/files/share-file.use-case';
 import { migrations } from '../src/migrations';
 import { FileView } from '../src/views/file-view.entity';
+import { AccountUsers } from '../src/files/account-users';
+import { AccountUsersDirectory } from './support/account-users';
 import { VariantRenderer } from '../src/views/variant-renderer';
 import { ViewLinkSigner } from '../src/views/view-link';
 import { ViewsService } from '../src/views/views.service';
@@ -79,14 +81,17 @@ describe('file rules (medium: real Postgres, real S3)', () => {
   });
   let context: MediumContext;
   let storage: ObjectStorage;
-  const user = (accountId: string = randomUUID(), roles: string[] = ['user']): Principal => ({
-    accountId,
-    userId: randomUUID(),
-    roles,
-    scopes: [],
-    loginName: `${roles.join('+')}@clinic.test`,
-    displayName: 'Medium User',
-  });
+  // Every user made here is a user of its account in identity's directory.
+  const directory = new AccountUsersDirectory();
+  const user = (accountId: string = randomUUID(), roles: string[] = ['user']): Principal =>
+    directory.add({
+      accountId,
+      userId: randomUUID(),
+      roles,
+      scopes: [],
+      loginName: `${roles.join('+')}@clinic.test`,
+      displayName: 'Medium User',
+    });
 
   beforeAll(async () => {
     await createBucket(s3, bucket);
@@ -102,6 +107,7 @@ describe('file rules (medium: real Postgres, real S3)', () => {
         FilesRepository,
         ReserveFileUploadUseCase,
         CommitFileUseCase,
+        { provide: AccountUsers, useValue: directory },
         RenameFileUseCase,
         DeleteFileUseCase,
         ShareFileUseCase,

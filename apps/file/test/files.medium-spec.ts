@@ -3,6 +3,7 @@ import { FileCategory, FileEvents, Principal, ServiceSchemas } from '@quire/cont
 import { ErrorCode } from '@quire/errors';
 import { ServiceEnv } from '@quire/platform';
 import { createMediumContext, MediumContext, mediumOutbox, outboxPayloads } from '@quire/testing';
+import { AccountUsers } from '../src/files/account-users';
 import { readerOf } from '../src/files/file-access';
 import { FileShare } from '../src/files/file-share.entity';
 import { StoredFile } from '../src/files/file.entity';
@@ -12,12 +13,15 @@ import { RenameFileUseCase } from '../src/files/rename-file.use-case';
 import { ShareFileUseCase } from '../src/files/share-file.use-case';
 import { migrations } from '../src/migrations';
 import { FileView } from '../src/views/file-view.entity';
+import { AccountUsersDirectory } from './support/account-users';
 
 const SCHEMA = ServiceSchemas['file'];
 
 describe('file use cases (medium)', () => {
   let context: MediumContext;
-  const user = (accountId: string = randomUUID(), roles: string[] = ['user']): Principal => ({ accountId, userId: randomUUID(), roles, scopes: [] });
+  const directory = new AccountUsersDirectory();
+  const user = (accountId: string = randomUUID(), roles: string[] = ['user']): Principal =>
+    directory.add({ accountId, userId: randomUUID(), roles, scopes: [] });
 
   beforeAll(async () => {
     context = await createMediumContext({
@@ -29,6 +33,7 @@ describe('file use cases (medium)', () => {
         RenameFileUseCase,
         DeleteFileUseCase,
         ShareFileUseCase,
+        { provide: AccountUsers, useValue: directory },
       ],
     });
   });
@@ -113,6 +118,22 @@ describe('file use cases (medium)', () => {
     expect((await listed(true)).items.map((f) => f.id)).toContain(stored.id);
     const avatar = await file(owner, 'user_avatar', 'me.txt');
     await expect(share.execute({ principal: owner, request: { id: avatar.id, userIds: [colleague.userId] } })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+  });
+
+  it('shares only with users of the account: an unknown id or another account\'s user is a 400 and nothing is shared', async () => {
+    const owner = user();
+    const colleague = user(owner.accountId);
+    const stranger = user();
+    const stored = await file(owner);
+    const share = context.get(ShareFileUseCase);
+    for (const userIds of [[colleague.userId, randomUUID()], [stranger.userId], ['not-a-user']]) {
+      await expect(share.execute({ principal: owner, request: { id: stored.id, userIds } })).rejects.toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        details: { fields: { user_ids: expect.any(Array) } },
+      });
+    }
+    expect(await context.get(FilesRepository).sharesOf(owner, stored.id)).toEqual([]);
+    expect(await share.execute({ principal: owner, request: { id: stored.id, userIds: [colleague.userId] } })).toEqual({ id: stored.id, sharedWith: [colleague.userId] });
   });
 
   it("never reads, lists or counts another account's rows, even for its admins", async () => {

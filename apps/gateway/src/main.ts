@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { exitOnSignals, loadEnvOrExit, recordRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
+import { exitOnSignals, loadEnvOrExit, metricsUrl, recordRequests, registerLiveness, requestIdOf, serveMetrics, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
 import { gatewaySecurityHeaders } from './http/security-headers';
@@ -62,9 +62,12 @@ async function main(): Promise<void> {
   const env = loadEnvOrExit(GatewayEnv, { HTTP_PORT: 3000 });
   startDefaultMetrics('gateway');
   const app = await createGateway(env);
+  // Never on the public API port (ADR 018). Before listen: Fastify takes no hooks after it.
+  const metrics = await serveMetrics(env.METRICS_PORT, env.METRICS_HOST);
+  if (metrics) app.getHttpAdapter().getInstance().addHook('onClose', (_instance: unknown, done: () => void) => void metrics.close(() => done()));
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
-  app.get(Logger).log(`gateway ready on ${await app.getUrl()} (API docs at /docs)`);
+  app.get(Logger).log(`gateway ready on ${await app.getUrl()} (API docs at /docs)${metrics ? `, metrics at ${metricsUrl(metrics)}` : ''}`);
 }
 
 if (require.main === module) {

@@ -216,7 +216,7 @@ describe('gateway /ws', () => {
     const deaf = await connect(`?token=${token}`, {}, { autoPong: false });
     const healthy = await connectAs(alice);
     expect(await deaf.join(`system_${alice.accountId}`)).toMatchObject({ event: 'joined' });
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(gateway.metricsUrl!)).text();
     expect(Number(metrics.match(/^quire_ws_connections(?:\{[^}]*\})? (\d+)$/m)?.[1])).toBeGreaterThanOrEqual(2);
     // Heartbeat every second: the deaf socket misses one ping and is cut (1006: no close frame).
     expect((await deaf.closeCode()).code).toBe(1006);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { NatsConnection } from 'nats';
 import { Principal } from '@quire/contracts';
@@ -87,9 +86,9 @@ describe('gateway rate limits', () => {
     let first: RunningApp;
     let second: RunningApp;
     const erin = principal('erin');
-    // Mirrors ThrottlerGuard.generateKey (class-handler-throttler-tracker, sha256) and the storage's key layout.
-    const hash = createHash('sha256').update(`DocumentRepositoryPingController-ping-default-user:${erin.accountId}:${erin.userId}`).digest('hex');
-    const keys = [`quire:throttle:{${hash}:default}:hits`, `quire:throttle:{${hash}:default}:blocked`];
+    // One bucket per client, not per route (ADR 018): the key is the client, in the storage's key layout.
+    const bucket = `user:${erin.accountId}:${erin.userId}`;
+    const keys = [`quire:throttle:{${bucket}:default}:hits`, `quire:throttle:{${bucket}:default}:blocked`];
 
     beforeAll(async () => {
       redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

@@ -26,6 +26,7 @@ import { RevokeApiTokenUseCase } from './api-tokens/revoke-api-token.use-case';
 import { CreateUsersUseCase } from './users/create-users.use-case';
 import { RequestPasswordResetUseCase } from './users/request-password-reset.use-case';
 import { ResetPasswordUseCase } from './users/reset-password.use-case';
+import { SetUserRoleUseCase } from './users/set-user-role.use-case';
 import { SetUserStatusUseCase } from './users/set-user-status.use-case';
 import { SignUpUseCase } from './users/sign-up.use-case';
 import { RestUsersService } from './users/rest-users.service';
@@ -41,6 +42,7 @@ import { UpdateUserUseCase } from './users/update-user.use-case';
     CreateUsersUseCase,
     SetUserStatusUseCase,
     UpdateUserUseCase,
+    SetUserRoleUseCase,
     SignUpUseCase,
     RequestPasswordResetUseCase,
     ResetPasswordUseCase,

@@ -127,6 +127,24 @@ describe('identity: directory, tokens and tenants', () => {
     expect((await api(userA, 'POST', '/tokens', { userId: userA.principal.userId, name: 'x', rateLimitPerMinute: 1000 })).status).toBe(403);
   });
 
+  it('counts an API token once across all its routes, not once per route', async () => {
+    const created = await api(adminA, 'POST', '/tokens', { userId: userA.principal.userId, name: 'four routes', rateLimitPerMinute: 4 });
+    const token = (created.body as { token: string }).token;
+    const paths = ['/roles', '/teams', '/tokens', `/user/id/${userA.principal.userId}`, '/roles', '/teams'];
+    const statuses: number[] = [];
+    for (const path of paths) statuses.push((await call(gateway.url, 'GET', `/api/v1${path}`, { headers: { 'x-api-token': token } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('says a missing required field is missing, in the documents and rest-auth families alike', async () => {
+    const team = await api(adminA, 'POST', '/teams', {});
+    expect(team).toEqual({ status: 400, body: expect.objectContaining({ message: 'name: name is required' }) });
+    const login = await call(gateway.url, 'POST', '/rest/ng/sessions', { body: { password: 'x' }, headers: { 'x-accountcode': 'A' } });
+    expect(login.status).toBe(400);
+    expect(JSON.stringify(login.body)).toContain('loginName is required');
+    expect(JSON.stringify(login.body)).not.toContain('shorter');
+  });
+
   it('takes dates as epoch ms or ISO-8601 with an offset, answers UTC, and refuses a date without an offset', async () => {
     const base = { userId: userA.principal.userId, name: 'dated' };
     const withOffset = await api(userA, 'POST', '/tokens', { ...base, expiresAt: '2030-01-01T00:00:00+02:00' });
@@ -179,6 +197,7 @@ describe('identity: directory, tokens and tenants', () => {
     expect((await api(adminA, 'DELETE', `/teams/${teamId}/users/${email}`)).status).toBe(404);
     expect((await api(userA, 'GET', '/roles')).body).toEqual([
       { name: 'admin', description: expect.any(String) },
+      { name: 'report_editor', description: "May take over another user's Word edit session" },
       { name: 'user', description: expect.any(String) },
     ]);
   });

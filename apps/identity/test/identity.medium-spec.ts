@@ -18,6 +18,7 @@ import { SessionRevocations } from '../src/sessions/session-revocations';
 import { CreateUsersUseCase } from '../src/users/create-users.use-case';
 import { PasswordResetsRepository } from '../src/users/password-resets.repository';
 import { ResetPasswordUseCase } from '../src/users/reset-password.use-case';
+import { SetUserRoleUseCase } from '../src/users/set-user-role.use-case';
 import { SetUserStatusUseCase } from '../src/users/set-user-status.use-case';
 import { UsersRepository } from '../src/users/users.repository';
 
@@ -39,6 +40,7 @@ describe('identity use cases (medium)', () => {
         SessionRevocations,
         CreateUsersUseCase,
         SetUserStatusUseCase,
+        SetUserRoleUseCase,
         ResetPasswordUseCase,
         RevokeApiTokenUseCase,
         ApiTokensService,
@@ -128,6 +130,38 @@ describe('identity use cases (medium)', () => {
     expect((await events(IdentityEvents.tokenRevoked)).filter((e) => e.tokenId === userToken.id)).toEqual([{ accountId: admin.accountId, userId: user.userId, tokenId: userToken.id }]);
     await expect(tokens.resolve({ token: userToken.token })).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
     await expect(tokens.resolve({ token: adminToken.token })).resolves.toMatchObject({ userId: admin.userId, accountId: admin.accountId });
+  });
+
+  it("answers an API token's expiry with its principal, so that no cache keeps it longer", async () => {
+    const { admin } = await account();
+    const tokens = context.get(ApiTokensService);
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const expiring = await tokens.create(admin, { userId: admin.userId, name: 'e', expiresAt } as never);
+    const forever = await tokens.create(admin, { userId: admin.userId, name: 'f' } as never);
+    expect((await tokens.resolve({ token: expiring.token })).credentialExpiresAtMs).toBe(expiresAt.getTime());
+    expect((await tokens.resolve({ token: forever.token })).credentialExpiresAtMs).toBeUndefined();
+  });
+
+  it('lets an admin give and take report_editor (every account has it), announcing each change once', async () => {
+    const { admin } = await account();
+    const [userId] = await context.get(CreateUsersUseCase).execute({ principal: admin, users: [body(`ed-${randomUUID().slice(0, 6)}`)] });
+    const user: Principal = { accountId: admin.accountId, userId: userId!, roles: ['user'], scopes: [] };
+    const setRole = context.get(SetUserRoleUseCase);
+    const request = { userId: userId!, role: 'report_editor' };
+    const changes = async () => (await events(IdentityEvents.userChanged)).filter((e) => e.userId === userId);
+
+    expect((await setRole.execute({ principal: admin, request, grant: true })).roles).toEqual(['report_editor', 'user']);
+    expect((await setRole.execute({ principal: admin, request, grant: true })).roles).toEqual(['report_editor', 'user']);
+    expect(await changes()).toEqual([{ accountId: admin.accountId, userId, roles: ['report_editor', 'user'] }]);
+
+    await expect(setRole.execute({ principal: user, request, grant: true })).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+    await expect(setRole.execute({ principal: (await account()).admin, request, grant: true })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(setRole.execute({ principal: admin, request: { ...request, role: 'wizard' }, grant: true })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(setRole.execute({ principal: admin, request: { userId: admin.userId, role: 'admin' }, grant: false })).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+
+    expect((await setRole.execute({ principal: admin, request, grant: false })).roles).toEqual(['user']);
+    expect((await setRole.execute({ principal: admin, request, grant: false })).roles).toEqual(['user']);
+    expect(await changes()).toHaveLength(2);
   });
 
   it('never adds a user of another account to a team', async () => {

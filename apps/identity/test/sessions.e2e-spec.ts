@@ -1,3 +1,4 @@
+import { decode, sign } from 'jsonwebtoken';
 import { E2eStack, RunningApp, signInAs, waitFor } from '@quire/testing';
 import { call, MailCatcher, sql } from './support';
 
@@ -81,6 +82,32 @@ describe('identity: sessions', () => {
     });
     // Its API token is a different credential and still works.
     expect((await call(otherGateway.url, 'GET', '/api/v1/roles', { headers: { 'x-api-token': alice.apiToken } })).status).toBe(200);
+  });
+
+  it('refuses an API token from its expiresAt on, even while its principal is cached', async () => {
+    const alice = await signInAs(stack(), { account: 'A' });
+    const expiresAt = Date.now() + 2_000;
+    const created = await call(gateway.url, 'POST', '/api/v1/tokens', { headers: { 'x-api-token': alice.token }, body: { userId: alice.principal.userId, name: 'short', expiresAt } });
+    expect(created.status).toBe(201);
+    const headers = { 'x-api-token': (created.body as { token: string }).token };
+    // Resolved and cached (AUTH_CACHE_TTL_SECONDS is 30) before it expires...
+    expect((await call(gateway.url, 'GET', '/api/v1/roles', { headers })).status).toBe(200);
+    await waitFor(() => Date.now() > expiresAt, { timeoutMs: 5_000, description: 'the token to expire' });
+    // ...and refused at once after, not 30 s later.
+    expect((await call(gateway.url, 'GET', '/api/v1/roles', { headers })).status).toBe(401);
+  });
+
+  it('refuses a login token without exp, even signed with the right secret for a live session', async () => {
+    const alice = await signInAs(stack(), { account: 'A' });
+    const claims = decode(alice.token) as Record<string, unknown>;
+    const { exp: _exp, iat: _iat, ...rest } = claims;
+    const noExp = sign(rest, env.JWT_SECRET!, { algorithm: 'HS256' });
+    const withExp = sign(rest, env.JWT_SECRET!, { algorithm: 'HS256', expiresIn: 60 });
+    expect((await call(gateway.url, 'GET', '/rest/ng/_ping', { headers: { 'x-os-api-token': withExp } })).status).toBe(200);
+    expect(await call(gateway.url, 'GET', '/rest/ng/_ping', { headers: { 'x-os-api-token': noExp } })).toEqual({
+      status: 401,
+      body: [{ code: 'UNAUTHENTICATED', message: 'Invalid or expired token' }],
+    });
   });
 
   it('disabling a user ends their login and API tokens on every gateway; enabling brings the API token back', async () => {

@@ -1,3 +1,4 @@
+import { sign } from 'jsonwebtoken';
 import { QuireJwt } from './jwt';
 
 describe('QuireJwt', () => {
@@ -45,5 +46,21 @@ describe('QuireJwt', () => {
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
     expect(small.verify(tokens[2]!)).not.toBe(remembered[2]);
+  });
+
+  it('refuses a token without exp, with alg none, or with another algorithm, even with the right secret', () => {
+    const secret = 'a-test-secret-of-enough-length-123456';
+    const options = { issuer: 'quire', audience: 'quire' };
+    const noExp = sign(claims, secret, { ...options, algorithm: 'HS256' });
+    const otherAlg = sign(claims, secret, { ...options, algorithm: 'HS512', expiresIn: 60 });
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const algNone = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, iss: 'quire', aud: 'quire', iat: now, exp: now + 60 })}.`;
+    for (const bad of [noExp, otherAlg, algNone]) {
+      expect(() => jwt.verify(bad)).toThrow('Invalid or expired token');
+      // Twice: a refused token is never remembered as verified.
+      expect(() => jwt.verify(bad)).toThrow('Invalid or expired token');
+    }
+    expect(() => jwt.verifyLogin(noExp)).toThrow('Invalid or expired token');
   });
 });

@@ -97,8 +97,9 @@ export class QuireJwt {
     } catch {
       throw DomainError.unauthenticated('Invalid or expired token');
     }
-    // Every Quire token has an expiry; one without is verified each time (never cached).
-    if (typeof claims.exp === 'number') this.verified.set(token, claims, now);
+    // Every Quire token has an expiry: one without (even correctly signed) would never die.
+    if (typeof claims.exp !== 'number') throw DomainError.unauthenticated('Invalid or expired token');
+    this.verified.set(token, claims, now);
     return claims;
   }
 

@@ -6,8 +6,11 @@ export const Roles = {
   User: 'user',
 } as const;
 
-/** Roles every account has from its creation (identity.provision_account). */
-export const BuiltInRoles = [Roles.Admin, Roles.User] as const;
+/** May take over another user's Word edit session of a lab report (word-edit). */
+export const REPORT_EDITOR_ROLE = 'report_editor';
+
+/** Roles every account has from its creation (identity.provision_account; report_editor since ADR 018). */
+export const BuiltInRoles = [Roles.Admin, Roles.User, REPORT_EDITOR_ROLE] as const;
 
 export function hasRole(principal: Principal, role: string): boolean {
   return principal.roles.includes(role);
@@ -41,9 +44,6 @@ export function requireDirectoryReader(principal: Principal): void {
 export function requireTokenManager(principal: Principal, userId: string): void {
   if (principal.userId !== userId && !isAdmin(principal)) throw DomainError.forbidden('Only admins manage tokens of other users');
 }
-
-/** May take over another user's Word edit session of a lab report (word-edit). */
-export const REPORT_EDITOR_ROLE = 'report_editor';
 
 /**
  * Takeover passes a session (and its lease) to the caller: admins and report editors only. The

@@ -17,4 +17,9 @@ export interface Principal {
   displayName?: string;
   /** Requests per minute allowed to this caller's API token (set when the credential is one). */
   rateLimitPerMinute?: number;
+  /**
+   * When the credential itself stops working (epoch ms; an API token's `expiresAt`). Whoever
+   * caches this principal must not keep it past that moment.
+   */
+  credentialExpiresAtMs?: number;
 }

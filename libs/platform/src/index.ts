@@ -29,6 +29,7 @@ export * from './uploads/ooxml-inspector';
 export * from './health/health.module';
 export { registerLiveness } from './health/health.controller';
 export * from './metrics/metrics';
+export * from './metrics/metrics-server';
 export * from './logging/logging.module';
 export * from './http/public.decorator';
 export * from './bootstrap/service-platform.module';

@@ -26,6 +26,8 @@ export interface RunningApp {
   name: string;
   port: number;
   url: string;
+  /** The app's Prometheus endpoint (its own METRICS_PORT, not the HTTP port); undefined when METRICS_PORT=0. */
+  metricsUrl: string | undefined;
   process: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -37,9 +39,12 @@ export interface RunningApp {
  */
 export async function startApp(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<RunningApp> {
   const port = await freePort();
+  // Every app gets a metrics port of its own unless the test chose one (0: none).
+  let metricsPort = env.METRICS_PORT !== undefined ? Number(env.METRICS_PORT) : await freePort();
+  while (metricsPort === port) metricsPort = await freePort();
   const entry = path.join(REPO_ROOT, 'dist/apps', name, 'src/main.js');
   const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH ?? '', ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', ...env, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort), METRICS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -52,6 +57,7 @@ export async function startApp(name: string, env: Record<string, string>, timeou
     name,
     port,
     url,
+    metricsUrl: metricsPort ? `http://127.0.0.1:${metricsPort}/metrics` : undefined,
     process: child,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {

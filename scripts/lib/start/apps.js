@@ -4,6 +4,9 @@ const path = require('node:path');
 const { freePort, portIsFree, waitFor } = require('./net');
 const { StartError } = require('./settings');
 
+/** npm start serves every app's /metrics on loopback only (ADR 018). */
+const METRICS_HOST = '127.0.0.1';
+
 /** Where to reach an app that binds `host` (a wildcard address is reached over loopback). */
 function urlHost(host) {
   if (['0.0.0.0', '::', '[::]'].includes(host)) return '127.0.0.1';
@@ -40,7 +43,15 @@ async function assignPorts(settings, output) {
       port = instead;
     }
     used.add(port);
-    apps.push({ ...app, port, url: `http://${urlHost(settings.httpHost)}:${port}` });
+    // Metrics on a port of their own, on loopback (METRICS_PORT=0 turns them off for every app).
+    let metricsPort = 0;
+    if (settings.metrics) {
+      do {
+        metricsPort = await freePort(METRICS_HOST);
+      } while (used.has(metricsPort));
+      used.add(metricsPort);
+    }
+    apps.push({ ...app, port, url: `http://${urlHost(settings.httpHost)}:${port}`, metricsPort, metricsUrl: metricsPort ? `http://${METRICS_HOST}:${metricsPort}/metrics` : undefined });
   }
   return apps;
 }

@@ -75,6 +75,8 @@ function readSettings(env = process.env) {
     logFormat,
     color: logFormat === 'pretty' && Boolean(process.stdout.isTTY) && given(env, 'NO_COLOR') === undefined,
     httpHost: given(env, 'HTTP_HOST') ?? '127.0.0.1',
+    // METRICS_PORT=0: no metrics port at all; otherwise each app gets a free one on 127.0.0.1.
+    metrics: integer(env, 'METRICS_PORT', 1, 0, 65535) !== 0,
     apps: APPS.map((app) => ({ ...app, ...portSetting(env, app) })),
     startTimeoutMs: integer(env, 'QUIRE_START_TIMEOUT_MS', 90_000, 1000, 600_000),
     stopTimeoutMs: integer(env, 'QUIRE_STOP_TIMEOUT_MS', 15_000, 100, 600_000),

@@ -17,6 +17,9 @@ function summaryText({ apps, dependencies, jwt, elapsedMs, adminLines = [] }) {
     `  Gateway       ${gateway.url}`,
     `  API docs      ${gateway.url}/docs`,
     '  Health        ' + apps.map((app, i) => `${i ? '                ' : ''}${app.name.padEnd(width)}  ${app.url}/health/ready`).join('\n'),
+    ...(apps.some((app) => app.metricsUrl)
+      ? ['  Metrics       ' + apps.filter((app) => app.metricsUrl).map((app, i) => `${i ? '                ' : ''}${app.name.padEnd(width)}  ${app.metricsUrl}`).join('\n')]
+      : []),
     '',
   ];
   for (const dependency of dependencies) {

@@ -27,11 +27,12 @@ export class ReceivedFiles {
     return assertReceived(this.storage, file, allowed);
   }
 
+  /** Errors name the field the client sent (`word_file` from the agent, `file` for a template). */
   async assertDocx(file: ReceivedFile): Promise<void> {
     await assertOoxmlObject(this.storage, file, {
       kind: 'docx',
-      field: 'word_file',
-      invalidMessage: 'word_file must be a Word document (.docx)',
+      field: file.field,
+      invalidMessage: `${file.field} must be a Word document (.docx)`,
       maxEntries: this.env.DOCX_MAX_ENTRIES,
       maxUncompressedBytes: this.env.DOCX_MAX_UNCOMPRESSED_BYTES,
     });
@@ -41,7 +42,7 @@ export class ReceivedFiles {
     return assertPdfObject(
       this.storage,
       file,
-      () => new DomainError(ErrorCode.InvalidFileType, 'pdf_file must be a PDF document', { field: file.field, reason: 'pdf_file does not start with %PDF-' }),
+      () => new DomainError(ErrorCode.InvalidFileType, `${file.field} must be a PDF document`, { field: file.field, reason: `${file.field} does not start with %PDF-` }),
     );
   }
 

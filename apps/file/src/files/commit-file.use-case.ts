@@ -4,6 +4,7 @@ import { CommitFileRequest, FileEvents, FileReply, Principal } from '@quire/cont
 import { DomainError, ErrorCode } from '@quire/errors';
 import { assertOoxmlObject, assertReceived, Db, DEFAULT_OOXML_LIMITS, isOoxmlKind, ObjectStorage, OpenReservation, Outbox, receivedField, ReservationOutcome, UploadReservations } from '@quire/platform';
 import { FileSettings } from '../file.settings';
+import { AccountUsers } from './account-users';
 import { resolveTarget } from './file-access';
 import { toFileReply } from './file-reply';
 import { contentTypeFor, extensionOf } from './file-types';
@@ -27,20 +28,28 @@ export class CommitFileUseCase {
     private readonly settings: FileSettings,
     private readonly outbox: Outbox,
     private readonly db: TransactionHost,
+    private readonly users: AccountUsers,
   ) {}
 
   async execute(principal: Principal, command: CommitFileRequest): Promise<FileReply> {
-    const reply = await this.reservations.commitOnce(principal, command.reservationId, FILE_UPLOAD, (reservation) => this.record(principal, command, reservation));
+    // Another user as the target must be a user of this account: asked before the transaction,
+    // refused inside it (so the rejection deletes what was staged, as every other refusal does).
+    const otherUser = command.targetType === 'user' && command.targetId !== undefined && command.targetId !== principal.userId ? command.targetId : undefined;
+    const unknownTarget = otherUser !== undefined && (await this.users.unknownOf(principal, [otherUser])).length > 0;
+    const reply = await this.reservations.commitOnce(principal, command.reservationId, FILE_UPLOAD, (reservation) =>
+      this.record(principal, command, reservation, unknownTarget),
+    );
     await this.outbox.flush();
     return reply;
   }
 
   /** Runs inside commitOnce's transaction (joined by @Transactional), under its savepoint. */
   @Transactional()
-  private async record(principal: Principal, command: CommitFileRequest, reservation: OpenReservation): Promise<ReservationOutcome<FileReply>> {
+  private async record(principal: Principal, command: CommitFileRequest, reservation: OpenReservation, unknownTarget: boolean): Promise<ReservationOutcome<FileReply>> {
     const { category } = command;
     const file = receivedField(command.files, 'file');
     const target = resolveTarget(principal, category, command.targetId, command.targetType);
+    if (unknownTarget) throw DomainError.validation('No such user in this account', { fields: { 'meta.target.id': ['unknown user'] } });
     const name = cleanFileName(file.fileName);
     if (!name) throw DomainError.validation('The file needs a name', { fields: { file: ['missing file name'] } });
     const contentType = contentTypeFor(name, file.detectedContentType, this.settings.allowedExtensions);

@@ -45,7 +45,7 @@ export class IdentityResolution implements OnApplicationBootstrap, OnModuleDestr
       on(IdentityEvents.sessionRevoked, (e) => typeof e.sessionId === 'string' && this.cache.revokeSession(e.sessionId)),
       on(IdentityEvents.tokenRevoked, (e) => typeof e.tokenId === 'string' && this.cache.revokeToken(e.tokenId)),
       on(IdentityEvents.userDisabled, (e) => typeof e.userId === 'string' && this.cache.revokeUser(e.userId)),
-      // A changed profile or admin role: the next request resolves the principal afresh.
+      // A changed profile or role (roles are read when a credential resolves): the next request resolves the principal afresh.
       on(IdentityEvents.userChanged, (e) => typeof e.userId === 'string' && this.cache.revokeUser(e.userId)),
     ];
   }

@@ -16,6 +16,22 @@ describe('PrincipalCache', () => {
     expect(cache.get('k')).toBeUndefined();
   });
 
+  it("never keeps a principal past its credential's expiry", () => {
+    const cache = new PrincipalCache(30_000, 10, clock);
+    cache.set('t', { ...alice, credentialExpiresAtMs: now + 5_000 }, { userId: 'alice', tokenId: 't1' }, now);
+    now += 4_999;
+    expect(cache.get('t')?.userId).toBe('alice');
+    now += 1;
+    expect(cache.get('t')).toBeUndefined();
+    // Already expired when identity's answer arrives: not cached at all.
+    cache.set('late', { ...alice, credentialExpiresAtMs: now }, { userId: 'alice', tokenId: 't2' }, now);
+    expect(cache.get('late')).toBeUndefined();
+    // A far expiry leaves the TTL in charge.
+    cache.set('far', { ...alice, credentialExpiresAtMs: now + 3_600_000 }, { userId: 'alice', tokenId: 't3' }, now);
+    now += 30_000;
+    expect(cache.get('far')).toBeUndefined();
+  });
+
   it('drops entries by session, token and user', () => {
     const cache = new PrincipalCache(30_000, 10, clock);
     cache.set('s', alice, { userId: 'alice', sessionId: 's1' }, now);

@@ -14,7 +14,8 @@ interface Entry {
 }
 
 /**
- * Principals identity resolved, for a short time, bounded in size (oldest out first). Revocation
+ * Principals identity resolved, for a short time (the TTL, or until the credential expires if that
+ * is sooner), bounded in size (oldest out first). Revocation
  * events drop entries at once; a resolution that started before a revocation is not cached, so a
  * reply racing the event cannot bring a revoked credential back.
  */
@@ -47,7 +48,10 @@ export class PrincipalCache {
       if (at !== undefined && at >= resolutionStartedAt) return;
     }
     this.entries.delete(key);
-    this.entries.set(key, { principal, tags, expiresAt: this.now() + this.ttlMs });
+    // Never past the credential's own expiry (an API token's expiresAt): at most the TTL.
+    const expiresAt = Math.min(this.now() + this.ttlMs, principal.credentialExpiresAtMs ?? Infinity);
+    if (expiresAt <= this.now()) return;
+    this.entries.set(key, { principal, tags, expiresAt });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 

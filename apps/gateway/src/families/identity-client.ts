@@ -33,6 +33,7 @@ import {
   UserIdRequest,
   UpdateRestUserBody,
   UserStatusReply,
+  UserRoleRequest,
   UserView,
 } from '@quire/contracts';
 import { RpcCallContext, RpcClient, validationError } from '@quire/platform';
@@ -166,6 +167,13 @@ export class IdentityClient {
   }
 
   // documents: user directory
+
+  /** The user's cached principals are dropped here at once (the others on the roles-changed event). */
+  async setUserRole(request: UserRoleRequest, grant: boolean, context: RpcCallContext): Promise<UserView> {
+    const reply = await this.rpc.request<UserView>(grant ? Subjects.Identity.grantRole : Subjects.Identity.revokeRole, request, context);
+    this.resolution.cache.revokeUser(request.userId);
+    return reply;
+  }
 
   roles(context: RpcCallContext): Promise<RoleView[]> {
     return this.rpc.request(Subjects.Identity.listRoles, {}, context);

@@ -1,15 +1,16 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerRequest } from '@nestjs/throttler';
-import { editSessionOf, scopeValue } from '@quire/auth';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { isProbePath } from '@quire/platform';
 import { AuthenticatedRequest } from '../auth/auth.guard';
-
+import { rateLimitBucket } from './rate-limit-buckets';
+import { RATE_LIMIT_BUCKET, RateLimitName } from './rate-limits';
 
 /**
- * Counts per principal when there is one (per address otherwise); 429 with Retry-After. It runs
- * after AuthGuard (registered after it in GatewayModule), so the principal is already resolved.
- * WebSocket messages are bounded by the realtime gateway itself, not here.
+ * Counts every request in exactly one bucket per client (rate-limit-buckets.ts, ADR 018): one
+ * storage call, so one Redis round trip per request. 429 with Retry-After. It runs after AuthGuard
+ * (registered after it in GatewayModule), so the principal is already resolved. WebSocket messages
+ * are bounded by the realtime gateway itself, not here.
  */
 @Injectable()
 export class QuireThrottlerGuard extends ThrottlerGuard {
@@ -20,26 +21,30 @@ export class QuireThrottlerGuard extends ThrottlerGuard {
     return isProbePath(url);
   }
 
-  /**
-   * An API token counts against its own per-minute limit (identity's answer: the token's own, or
-   * the default 50), within the route's limit: a tighter named limit still applies.
-   */
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
-    const principal = props.context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    const tokenLimit = principal && scopeValue(principal.scopes, 'api_token') ? principal.rateLimitPerMinute : undefined;
-    if (tokenLimit !== undefined && tokenLimit < props.limit) return super.handleRequest({ ...props, limit: tokenLimit, ttl: 60_000 });
-    return super.handleRequest(props);
+    const { context, throttler } = props;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const named = this.reflector.getAllAndOverride<RateLimitName | undefined>(RATE_LIMIT_BUCKET, [context.getHandler(), context.getClass()]);
+    const bucket = rateLimitBucket({
+      named,
+      principal: request.principal,
+      address: await super.getTracker(request as unknown as Record<string, unknown>),
+      // The module's default throttler is RATE_LIMIT_PER_MINUTE (named routes override props.limit).
+      defaultPerMinute: this.defaultLimit(throttler.limit, props.limit),
+    });
+    return super.handleRequest({
+      ...props,
+      limit: bucket.limit,
+      ttl: bucket.ttl,
+      blockDuration: bucket.ttl,
+      getTracker: async () => bucket.key,
+      // The key is the bucket, not @nestjs/throttler's class-handler hash (that made one counter per route).
+      generateKey: () => bucket.key,
+    });
   }
 
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    const principal = (request as unknown as AuthenticatedRequest).principal;
-    // The Word agent is limited per edit session (word-edit spec: uploads per session).
-    const editSession = principal && editSessionOf(principal);
-    if (editSession) return `edit-session:${principal.accountId}:${editSession.sessionId}`;
-    const tokenId = principal ? scopeValue(principal.scopes, 'api_token') : undefined;
-    if (tokenId) return `token:${tokenId}`;
-    if (principal) return `user:${principal.accountId}:${principal.userId}`;
-    return `ip:${await super.getTracker(request)}`;
+  private defaultLimit(configured: ThrottlerRequest['throttler']['limit'], resolved: number): number {
+    return typeof configured === 'number' ? configured : resolved;
   }
 
   protected override async throwThrottlingException(

@@ -140,9 +140,14 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage, OnModuleDestr
  */
 export function throttlerStorage(env: GatewayEnv): ThrottlerStorage {
   if (!env.REDIS_URL) return new MemoryThrottlerStorage();
+  return new FailOpenThrottlerStorage(redisThrottlerStorage(env.REDIS_URL));
+}
+
+/** The shared counters: one script call (one round trip) per increment. */
+export function redisThrottlerStorage(url: string): ThrottlerStorageRedisService {
   // Given a URL rather than a client, the storage owns the connection and closes it on shutdown.
   // No offline queue and a command timeout: during an outage a request falls back at once.
-  const redis = new ThrottlerStorageRedisService(env.REDIS_URL, {
+  const redis = new ThrottlerStorageRedisService(url, {
     keyPrefix: THROTTLE_KEY_PREFIX,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
@@ -151,5 +156,5 @@ export function throttlerStorage(env: GatewayEnv): ThrottlerStorage {
   // Connection errors surface as failed commands (and a throttled warning); without a listener
   // ioredis would print every reconnect attempt to stderr.
   redis.redis.on('error', () => undefined);
-  return new FailOpenThrottlerStorage(redis);
+  return redis;
 }

@@ -40,7 +40,10 @@ export class ApiTokensService {
     if (!user || user.status !== 'active') throw invalid();
     if (request.accountCode !== undefined && request.accountCode !== user.accountCode) throw invalid();
     await this.tokens.touch(token, id, LAST_USED_RESOLUTION_SECONDS);
-    return principalOf(user, [apiTokenScope(id)], { rateLimitPerMinute: this.rateLimitOf(token) });
+    return principalOf(user, [apiTokenScope(id)], {
+      rateLimitPerMinute: this.rateLimitOf(token),
+      ...(token.expiresAt ? { credentialExpiresAtMs: token.expiresAt.getTime() } : {}),
+    });
   }
 
   async create(principal: Principal, body: CreateApiTokenBody): Promise<CreatedApiToken> {

@@ -3,6 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   CreateUsersRequest,
   ForgotPasswordRequest,
+  KnownUsersReply,
+  KnownUsersRequest,
   ListUsersQuery,
   Page,
   Principal,
@@ -17,6 +19,7 @@ import {
   Subjects,
   UserByEmailQuery,
   UserIdRequest,
+  UserRoleRequest,
   UserStatusReply,
   UserView,
 } from '@quire/contracts';
@@ -70,6 +73,21 @@ export class UsersController {
   @MessagePattern(Subjects.Identity.getUser)
   get(@Payload() request: UserIdRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
     return this.users.get(principal, request.userId);
+  }
+
+  @MessagePattern(Subjects.Identity.grantRole)
+  grantRole(@Payload() request: UserRoleRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.setRole(principal, request, true);
+  }
+
+  @MessagePattern(Subjects.Identity.revokeRole)
+  revokeRole(@Payload() request: UserRoleRequest, @RpcPrincipal() principal: Principal): Promise<UserView> {
+    return this.users.setRole(principal, request, false);
+  }
+
+  @MessagePattern(Subjects.Identity.knownUsers)
+  known(@Payload() request: KnownUsersRequest, @RpcPrincipal() principal: Principal): Promise<KnownUsersReply> {
+    return this.users.known(principal, request.userIds);
   }
 
   @MessagePattern(Subjects.Identity.getUserByEmail)

@@ -54,6 +54,8 @@ export function userView(user: UserWithRoles): UserView {
 }
 
 /** Who a user is to every other service; `scopes` says which credential it came from. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function principalOf(user: UserWithRoles, scopes: string[], extra: Partial<Principal> = {}): Principal {
   return {
     userId: user.id,
@@ -118,6 +120,14 @@ export class UsersRepository extends AccountScopedRepository<User> {
     return row ? toUser(row) : null;
   }
 
+  /** Of `ids`, those of users of the account (ids that are not UUIDs name nobody). */
+  async existingIds(scope: AccountScope, ids: string[]): Promise<string[]> {
+    const candidates = ids.filter((id) => UUID.test(id));
+    if (!candidates.length) return [];
+    const rows = await this.sql<{ id: string }>(scope, `SELECT u."id" FROM "identity"."users" u WHERE u."account_id" = $1 AND u."id" = ANY($2::uuid[])`, [candidates]);
+    return rows.map((row) => row.id);
+  }
+
   /** `lock` holds the user row for the rest of the caller's transaction. */
   async byLoginName(scope: AccountScope, loginName: string, lock = false): Promise<UserWithRoles | null> {
     const [row] = await this.sql<UserRow>(
@@ -180,15 +190,6 @@ export class UsersRepository extends AccountScopedRepository<User> {
     return rows.length > 0;
   }
 
-  async revokeRole(scope: AccountScope, userId: string, role: string): Promise<void> {
-    await this.sql(
-      scope,
-      `DELETE FROM "identity"."user_roles" ur USING "identity"."roles" r
-       WHERE ur."account_id" = $1 AND ur."user_id" = $2 AND r."account_id" = ur."account_id" AND r."id" = ur."role_id" AND r."name" = $3`,
-      [userId, role],
-    );
-  }
-
   /** A user of the scope's account (through its auth domain, which must be the account's) with `roles`. */
   async insert(scope: AccountScope, user: NewUser, roles: string[]): Promise<string> {
     const [row] = await this.modify<{ id: string }>(
@@ -212,6 +213,15 @@ export class UsersRepository extends AccountScopedRepository<User> {
        SELECT r."account_id", $2::uuid, r."id" FROM "identity"."roles" r WHERE r."account_id" = $1 AND r."name" = ANY($3::text[])
        ON CONFLICT DO NOTHING`,
       [userId, roles],
+    );
+  }
+
+  async revokeRole(scope: AccountScope, userId: string, role: string): Promise<void> {
+    await this.sql(
+      scope,
+      `DELETE FROM "identity"."user_roles" ur USING "identity"."roles" r
+       WHERE ur."account_id" = $1 AND ur."user_id" = $2 AND r."account_id" = ur."account_id" AND r."id" = ur."role_id" AND r."name" = $3`,
+      [userId, role],
     );
   }
 

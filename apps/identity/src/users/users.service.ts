@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { requireDirectoryReader } from '@quire/auth';
-import { CreateUserBody, ListUsersQuery, Page, Principal, SetUserStatusRequest, UserStatusReply, UserView } from '@quire/contracts';
+import { CreateUserBody, KnownUsersReply, ListUsersQuery, UserRoleRequest, Page, Principal, SetUserStatusRequest, UserStatusReply, UserView } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { Outbox } from '@quire/platform';
 import { CreateUsersUseCase } from './create-users.use-case';
+import { SetUserRoleUseCase } from './set-user-role.use-case';
 import { SetUserStatusUseCase } from './set-user-status.use-case';
 import { UsersRepository, userView } from './users.repository';
 
@@ -13,6 +14,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly createUsers: CreateUsersUseCase,
     private readonly setUserStatus: SetUserStatusUseCase,
+    private readonly setUserRole: SetUserRoleUseCase,
     private readonly outbox: Outbox,
   ) {}
 
@@ -31,6 +33,15 @@ export class UsersService {
     return userView(user);
   }
 
+  /**
+   * Which ids are users of the caller's account (for services that link to users: file shares and
+   * targets). Answers ids only, for the caller's own account, so it needs no directory role.
+   */
+  async known(principal: Principal, userIds: string[]): Promise<KnownUsersReply> {
+    const known = new Set(await this.users.existingIds(principal, userIds));
+    return { known: userIds.filter((id) => known.has(id)) };
+  }
+
   async byEmail(principal: Principal, email: string): Promise<UserView> {
     requireDirectoryReader(principal);
     const user = await this.users.byEmail(principal, email);
@@ -43,6 +54,12 @@ export class UsersService {
     const views: UserView[] = [];
     for (const id of ids) views.push(userView((await this.users.byId(principal, id))!));
     return views;
+  }
+
+  async setRole(principal: Principal, request: UserRoleRequest, grant: boolean): Promise<UserView> {
+    const view = await this.setUserRole.execute({ principal, request, grant });
+    await this.outbox.flush();
+    return view;
   }
 
   async setStatus(principal: Principal, request: SetUserStatusRequest): Promise<UserStatusReply> {

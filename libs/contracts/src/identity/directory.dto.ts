@@ -170,3 +170,27 @@ export interface AppPropsView {
   plugins: string[];
   enabledFeatures: string[];
 }
+
+/** `svc.identity.user.known`: of these ids, those naming a user of the caller's account. */
+export class KnownUsersRequest {
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  userIds: string[];
+}
+
+export interface KnownUsersReply {
+  /** The ids that are users of the account (any status), in the order asked. */
+  known: string[];
+}
+
+/** `PUT|DELETE /api/v1/users/{userId}/roles/{role}`: one of the account's roles (`GET /roles`). */
+export class UserRoleRequest {
+  @IsUUID()
+  userId: string;
+
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/)
+  role: string;
+}

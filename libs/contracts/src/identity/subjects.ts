@@ -14,6 +14,8 @@ export const IdentitySubjects = {
   listUsers: 'svc.identity.user.list',
   getUser: 'svc.identity.user.get',
   getUserByEmail: 'svc.identity.user.get_by_email',
+  /** Services: which of these user ids are users of the caller's account? */
+  knownUsers: 'svc.identity.user.known',
   createUsers: 'svc.identity.user.create',
   setUserStatus: 'svc.identity.user.set_status',
   /** rest-auth users resource (OpenSpecimen's UserSummary / UserDetail shapes; ADR 016). */
@@ -22,6 +24,9 @@ export const IdentitySubjects = {
   getRestUser: 'svc.identity.user.detail',
   currentRestUser: 'svc.identity.user.current',
   updateRestUser: 'svc.identity.user.update',
+  /** Admin: give a user one of the account's roles (idempotent) / take it away. */
+  grantRole: 'svc.identity.user_role.grant',
+  revokeRole: 'svc.identity.user_role.revoke',
   signUp: 'svc.identity.user.sign_up',
   forgotPassword: 'svc.identity.user.forgot_password',
   resetPassword: 'svc.identity.user.reset_password',
@@ -73,6 +78,8 @@ export interface UserDisabledEvent {
 export interface UserChangedEvent {
   accountId: string;
   userId: string;
+  /** Present when the change was to the user's roles: the roles now held. */
+  roles?: string[];
 }
 
 export interface MailRequestedEvent {

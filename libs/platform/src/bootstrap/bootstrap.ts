@@ -9,6 +9,7 @@ import { loadEnvOrExit, ServiceEnv } from '../config/env';
 import { runMigrations } from '../database/database.module';
 import { recordRequests, requestIdOf } from '../logging/logging.module';
 import { startDefaultMetrics } from '../metrics/metrics';
+import { metricsUrl, serveMetrics } from '../metrics/metrics-server';
 import { DrainingNatsServer } from '../nats/draining-nats-server';
 
 /** SIGTERM / SIGINT: Nest's shutdown hooks drain NATS and close pools; then exit 0. */
@@ -86,8 +87,11 @@ async function startService<T extends ServiceEnv>(options: ServiceBootstrapOptio
   { inheritAppConfig: true },
   );
   await app.startAllMicroservices();
+  // Hooks can only be added before Fastify listens: the metrics server first, closed with the app.
+  const metrics = await serveMetrics(env.METRICS_PORT, env.METRICS_HOST);
+  if (metrics) adapter.getInstance().addHook('onClose', (_instance, done) => void metrics.close(() => done()));
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   exitOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
-  app.get(Logger).log(`${options.name} ready on ${await app.getUrl()} (NATS queue group "${options.name}")`);
+  app.get(Logger).log(`${options.name} ready on ${await app.getUrl()} (NATS queue group "${options.name}")${metrics ? `, metrics at ${metricsUrl(metrics)}` : ''}`);
   return app;
 }

@@ -62,6 +62,14 @@ export class CommonEnv {
   @IntEnv({ min: 0, max: 65535 })
   HTTP_PORT: number;
 
+  /** Prometheus' `/metrics`, on its own port, never the HTTP port (ADR 018); 0 serves none. */
+  @IntEnv({ min: 0, max: 65535 })
+  METRICS_PORT: number = 0;
+
+  /** Where the metrics port listens: loopback unless a scraper elsewhere needs it (k8s: 0.0.0.0). */
+  @IsString()
+  METRICS_HOST: string = '127.0.0.1';
+
   /** One or more NATS servers, comma-separated. */
   @Matches(/^nats:\/\/[^\s,]+(,nats:\/\/[^\s,]+)*$/)
   NATS_URL: string = 'nats://127.0.0.1:4222';

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { MetricsController } from '../metrics/metrics.controller';
 import { HealthController } from './health.controller';
 
-/** Health and metrics endpoints of every Quire process. */
+/** Health endpoints of every Quire process (metrics have their own port: serveMetrics). */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController],
 })
 export class HealthModule {}

@@ -6,7 +6,9 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
   const fields: Record<string, string[]> = {};
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
-    if (error.constraints) fields[path] = Object.values(error.constraints);
+    // Optional fields are not validated when absent, so a failing absent value is a missing one:
+    // say so, instead of whichever constraint came first ("title must be shorter than…").
+    if (error.constraints) fields[path] = error.value === undefined || error.value === null ? [`${path} is required`] : Object.values(error.constraints);
     if (error.children?.length) Object.assign(fields, describeValidationErrors(error.children, path));
   }
   return fields;

@@ -11,6 +11,7 @@ import {
   TeamView,
   UserByEmailQuery,
   UserIdRequest,
+  UserRoleRequest,
   UserView,
 } from '@quire/contracts';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
@@ -37,6 +38,18 @@ export class UserDirectoryController {
   @ApiOperation({ summary: 'Admin: add one user or an array of users (all or none); 201' })
   createUsers(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<UserView[]> {
     return this.identity.createUsers(body, { requestId, principal });
+  }
+
+  @Put('users/:userId/roles/:role')
+  @ApiOperation({ summary: "Admin: give a user one of the account's roles (GET /roles), e.g. report_editor; idempotent" })
+  grantRole(@Param() params: UserRoleRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<UserView> {
+    return this.identity.setUserRole(params, true, { requestId, principal });
+  }
+
+  @Delete('users/:userId/roles/:role')
+  @ApiOperation({ summary: 'Admin: take a role away from a user; idempotent' })
+  revokeRole(@Param() params: UserRoleRequest, @CurrentPrincipal() principal: Principal, @RequestId() requestId: string): Promise<UserView> {
+    return this.identity.setUserRole(params, false, { requestId, principal });
   }
 
   @Get('user/id/:userId')
