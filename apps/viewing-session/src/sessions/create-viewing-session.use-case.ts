@@ -22,8 +22,14 @@ export function newViewingSessionId(): string {
   return randomBytes(24).toString('base64url');
 }
 
-const COMPARABLE_NAME = /\.docx?$/i;
-const COMPARABLE_TYPES = new Set(['application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+/** The formats a comparison compares (ADR 020): doc, docx, odt and pdf. */
+const COMPARABLE_NAME = /\.(docx?|odt|pdf)$/i;
+const COMPARABLE_TYPES = new Set([
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.oasis.opendocument.text',
+  'application/pdf',
+]);
 
 export function isComparable(source: { name?: string | null; contentType?: string | null }): boolean {
   return COMPARABLE_TYPES.has(source.contentType ?? '') || COMPARABLE_NAME.test(source.name ?? '');
@@ -84,7 +90,7 @@ export class CreateViewingSessionUseCase {
       for (const part of ['original', 'revised'] as const) {
         const fileName = source[part]?.fileName;
         if (source[part]?.type === 'document' && fileName && /\.[A-Za-z0-9]{1,8}$/.test(fileName) && !COMPARABLE_NAME.test(fileName)) {
-          throw viewingInputError('UnsupportedFormatForComparison', 'Only doc and docx can be compared', { in: 'body', at: `source.${part}.fileName` });
+          throw viewingInputError('UnsupportedFormatForComparison', 'Only doc, docx, odt and pdf can be compared', { in: 'body', at: `source.${part}.fileName` });
         }
       }
     }
@@ -146,7 +152,7 @@ export class CreateViewingSessionUseCase {
 
   private async started(principal: Principal, planned: PlannedSource, comparing: boolean, at: string): Promise<PlannedSource> {
     if (comparing && !isComparable(planned.object!)) {
-      throw viewingInputError('UnsupportedFormatForComparison', 'Only doc and docx can be compared', { in: 'body', at });
+      throw viewingInputError('UnsupportedFormatForComparison', 'Only doc, docx, odt and pdf can be compared', { in: 'body', at });
     }
     const { renditionId } = await this.renditions.start(principal, planned.object!);
     return { ...planned, renditionId };

@@ -17,8 +17,8 @@ import { ViewingSession } from './viewing-session.entities';
 import { ViewingSessionsRepository } from './viewing-sessions.repository';
 import { documentNotFound, viewingInputError } from './viewing-errors';
 
-/** docx (zip) and doc (OLE compound file) by their first bytes. */
-const COMPARABLE_SIGNATURES = ['504b0304', 'd0cf11e0a1b11ae1'];
+/** docx / odt (zip), doc (OLE compound file) and pdf (`%PDF-`) by their first bytes. */
+const COMPARABLE_SIGNATURES = ['504b0304', 'd0cf11e0a1b11ae1', '255044462d'];
 
 /**
  * `PUT …/SourceFile` (a single upload) and `PUT /v2/viewingSessions/{id}/sourceFile/original|revised`
@@ -54,7 +54,7 @@ export class SourceFilesService {
       const stored = await this.storage.head(key);
       if (!stored || stored.size !== request.sizeBytes) throw viewingInputError('InvalidInput', 'The uploaded file was not stored', { in: 'body' });
       if (request.slot !== 'single' && !COMPARABLE_SIGNATURES.some((signature) => request.headHex.startsWith(signature))) {
-        throw viewingInputError('UnsupportedFormatForComparison', 'Only doc and docx can be compared', { in: 'body' });
+        throw viewingInputError('UnsupportedFormatForComparison', 'Only doc, docx, odt and pdf can be compared', { in: 'body' });
       }
       const source = await this.sessions.source(principal, session.id, request.slot);
       const name = source?.reference ?? `${request.slot}`;

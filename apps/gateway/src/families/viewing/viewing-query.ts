@@ -39,5 +39,12 @@ export function imageType(value: unknown, allowed: readonly string[], fallback: 
   return type;
 }
 
+/** `side=original|revised` of a comparison session's page calls; absent: none (the service's default, revised). */
+export function comparisonSide(value: unknown): { side?: 'original' | 'revised' } {
+  if (value === undefined || value === '') return {};
+  if (value !== 'original' && value !== 'revised') throw invalid('query', 'side', 'side must be original or revised');
+  return { side: value };
+}
+
 /** Only the parameters a route knows; PrizmDoc's viewer adds cache busters (`_`, `iid`) we ignore. */
 export type ViewerQuery = Record<string, string | undefined>;
