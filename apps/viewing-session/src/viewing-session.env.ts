@@ -100,9 +100,9 @@ export class ViewingSessionEnv extends ServiceEnv {
   @IntEnv({ min: 1 })
   VIEWING_RENDITION_TTL_HOURS: number = 24 * 7;
 
-  /** Pages read from each document per comparison window (ADR 020). */
+  /** Pages read from each document per comparison window, in one text call (ADR 020). */
   @IntEnv({ min: 1, max: 100 })
-  VIEWING_COMPARISON_WINDOW_PAGES: number = 2;
+  VIEWING_COMPARISON_WINDOW_PAGES: number = 4;
 
   /** An unchanged run of this many words is where a comparison window may be cut. */
   @IntEnv({ min: 1, max: 100 })

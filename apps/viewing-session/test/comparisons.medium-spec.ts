@@ -65,17 +65,19 @@ class TextRenditions extends Renditions {
   async pageImage(): Promise<PageImage> {
     throw new Error('no images here');
   }
-  async text(_scope: AccountScope, renditionId: string, begin: number): Promise<PageText[]> {
-    this.reads.push({ renditionId, page: begin });
-    if (begin >= this.gateFrom) await this.gate.promise;
-    return [layout(this.documents.get(renditionId)![begin]!, begin)];
+  async text(_scope: AccountScope, renditionId: string, begin: number, end: number): Promise<PageText[]> {
+    const pages = this.documents.get(renditionId)!;
+    const last = Math.min(end, pages.length - 1);
+    for (let page = begin; page <= last; page++) this.reads.push({ renditionId, page });
+    if (last >= this.gateFrom) await this.gate.promise;
+    return pages.slice(begin, last + 1).map((text, i) => layout(text, begin + i));
   }
 }
 
 describe('comparisons (medium: real Postgres, windows and leases)', () => {
   let context: MediumContext;
   const renditions = new TextRenditions();
-  const env = loadEnv(ViewingSessionEnv, testEnv({ HTTP_PORT: '0', VIEWING_COMPARISON_WINDOW_PAGES: '1', VIEWING_REVISION_DATA_MAX_LIMIT: '50' }));
+  const env = loadEnv(ViewingSessionEnv, testEnv({ HTTP_PORT: '0', VIEWING_COMPARISON_WINDOW_PAGES: '2', VIEWING_REVISION_DATA_MAX_LIMIT: '50' }));
   const account = randomUUID();
 
   beforeAll(async () => {
@@ -201,9 +203,11 @@ describe('comparisons (medium: real Postgres, windows and leases)', () => {
     const id = await session([pageText(0)], [pageText(0).replace('cold', 'warm')]);
     const done = await ready(id, { limit: 1 });
     expect(done.revisions).toHaveLength(1);
-    const other = await session([pageText(0)], [pageText(0)]);
-    const foreign = (await ready(other)).continueToken ?? done.continueToken;
-    for (const continueToken of ['AAAA', foreign ?? 'x'.repeat(28)]) {
+    // Another session's token (two changes read one at a time: the first answer has one).
+    const other = await session([pageText(0)], [pageText(0).replace('cold', 'warm').replace('arrival', 'entry')]);
+    const foreign = (await ready(other, { limit: 1 })).continueToken;
+    expect(foreign).toEqual(expect.any(String));
+    for (const continueToken of ['AAAA', foreign!]) {
       expect(await failure(service().revisionData({ viewingSessionId: id, continueToken }))).toMatchObject({ errorCode: 'InvalidInput', in: 'query', at: 'continueToken' });
     }
     expect(await failure(service().revisionData({ viewingSessionId: id, limit: 51 }))).toMatchObject({ errorCode: 'InvalidInput', at: 'limit' });

@@ -19,10 +19,12 @@ interface Progress {
 
 /** How long one text / page-count read waits for a rendition before trying again. */
 const READ_WAIT_MS = 5000;
+/** How long shutdown waits for the windows in flight. */
+const SHUTDOWN_WAIT_MS = 3000;
 
 /**
  * Computes comparisons in the background, window by window (ADR 020): each window reads a few
- * pages (the side that lags in words first), diffs the carried words (`diffStep`) and writes its
+ * pages of each side (the side that lags in words first; one text call per side), diffs the carried words (`diffStep`) and writes its
  * revisions with the carry in one transaction, so revisionData answers the first changes while
  * the rest is computed. A comparison is computed by the replica holding its lease, renewed while
  * it works; a replica that dies leaves a lease that expires, and the next revisionData call on any
@@ -61,9 +63,12 @@ export class ComparisonRunner implements OnApplicationShutdown {
     this.running.set(id, job);
   }
 
+  /** Stops after the window in flight (its lease released); a job still waiting for a rendition is not waited for long. */
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.allSettled([...this.running.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running.values()]), new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private async run(scope: AccountScope, comparison: Comparison): Promise<void> {
@@ -89,12 +94,16 @@ export class ComparisonRunner implements OnApplicationShutdown {
       };
       for (;;) {
         if (gone()) return;
-        for (let read = 0; read < 2 * this.env.VIEWING_COMPARISON_WINDOW_PAGES; read++) {
+        // Two reads a window: the side that lags in words, then the one that lags after that
+        // (the same side again after a long insertion on it), each a range of pages in one call.
+        for (let read = 0; read < 2; read++) {
           const side = this.lagging(progress);
           if (!side) break;
-          const words = await this.pageWords(scope, renditionOf[side], progress.next[side], gone);
+          const from = progress.next[side];
+          const to = Math.min(from + this.env.VIEWING_COMPARISON_WINDOW_PAGES, progress.count[side]) - 1;
+          const words = await this.pageWords(scope, renditionOf[side], from, to, gone);
           progress.carry = { ...progress.carry, [side]: [...progress.carry[side], ...words] };
-          progress.next[side]++;
+          progress.next[side] = to + 1;
         }
         const final = this.lagging(progress) === undefined;
         const step = diffStep(progress.carry, {
@@ -141,10 +150,10 @@ export class ComparisonRunner implements OnApplicationShutdown {
     return this.whenReady(gone, async () => (await this.renditions.documentAttributes(scope, renditionId, { waitMs: READ_WAIT_MS })).pageCount);
   }
 
-  private pageWords(scope: AccountScope, renditionId: string, page: number, gone: () => boolean): Promise<PositionedWord[]> {
+  private pageWords(scope: AccountScope, renditionId: string, from: number, to: number, gone: () => boolean): Promise<PositionedWord[]> {
     return this.whenReady(gone, async () => {
-      const [text] = await this.renditions.text(scope, renditionId, page, page, { waitMs: READ_WAIT_MS });
-      return (text?.words ?? []).map((word) => ({ text: word.text, page, x: word.x, y: word.y, width: word.width, height: word.height }));
+      const pages = await this.renditions.text(scope, renditionId, from, to, { waitMs: READ_WAIT_MS });
+      return pages.flatMap((text) => text.words.map((word) => ({ text: word.text, page: text.page, x: word.x, y: word.y, width: word.width, height: word.height })));
     });
   }
 

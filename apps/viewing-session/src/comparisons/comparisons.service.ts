@@ -1,9 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { RevisionDataReply, RevisionDataRequest } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { AccountScope } from '@quire/platform';
 import { RenditionNotReady } from '../renditions/renditions.api';
-import { ViewingSession } from '../sessions/viewing-session.entities';
 import { ViewingSessionsRepository } from '../sessions/viewing-sessions.repository';
 import { documentNotFound, viewingInputError } from '../sessions/viewing-errors';
 import { ViewingSessionEnv } from '../viewing-session.env';
@@ -23,6 +22,8 @@ const RETRY_AFTER_SECONDS = 1;
  */
 @Injectable()
 export class ComparisonsService {
+  private readonly logger = new Logger(ComparisonsService.name);
+
   constructor(
     private readonly sessions: ViewingSessionsRepository,
     private readonly comparisons: ComparisonsRepository,
@@ -38,7 +39,8 @@ export class ComparisonsService {
     const session = await this.sessions.findLiveById(request.viewingSessionId);
     if (!session) throw documentNotFound();
     if (session.kind !== 'comparison') throw viewingInputError('IncorrectUsage', 'revisionData is for comparison sessions only');
-    const comparison = await this.comparison(session);
+    const comparison = await this.comparison(session, session.id);
+    if (!comparison) throw new RenditionNotReady(RETRY_AFTER_SECONDS, { reason: 'a document of the comparison has not been uploaded yet' });
     const from = request.continueToken === undefined ? 0 : readContinueToken(comparison.tokenKey, session.id, request.continueToken);
     if (from === undefined) throw viewingInputError('InvalidInput', 'continueToken is not one this session answered', { in: 'query', at: 'continueToken' });
     this.runner.ensureRunning(comparison);
@@ -51,16 +53,29 @@ export class ComparisonsService {
     return { revisions: page, ...(more ? { continueToken: writeContinueToken(comparison.tokenKey, session.id, from + page.length) } : {}) };
   }
 
-  /** The session's comparison; made once both documents have renditions (else NotReady). */
-  private async comparison(session: ViewingSession): Promise<Comparison> {
-    const scope: AccountScope = session;
-    const existing = await this.comparisons.find(scope, session.id);
+  /**
+   * Starts computing a comparison session's changes as soon as both documents are known (after
+   * create, after the second upload), so the viewer's first revisionData call finds some ready.
+   * Never fails the caller: a revisionData call starts (or resumes) it as well.
+   */
+  async startWhenReady(scope: AccountScope, sessionId: string): Promise<void> {
+    try {
+      const comparison = await this.comparison(scope, sessionId);
+      if (comparison) this.runner.ensureRunning(comparison);
+    } catch (error) {
+      this.logger.warn({ sessionId, error: (error as Error).message }, 'comparison not started; revisionData will start it');
+    }
+  }
+
+  /** The session's comparison; made once both documents have renditions (undefined before). */
+  private async comparison(scope: AccountScope, sessionId: string): Promise<Comparison | undefined> {
+    const existing = await this.comparisons.find(scope, sessionId);
     if (existing) return existing;
-    const sources = await this.sessions.sources(scope, session.id);
+    const sources = await this.sessions.sources(scope, sessionId);
     const original = sources.find((source) => source.slot === 'original')?.renditionId;
     const revised = sources.find((source) => source.slot === 'revised')?.renditionId;
-    if (!original || !revised) throw new RenditionNotReady(RETRY_AFTER_SECONDS, { reason: 'a document of the comparison has not been uploaded yet' });
-    return this.comparisons.findOrCreate(scope, session.id, { original, revised });
+    if (!original || !revised) return undefined;
+    return this.comparisons.findOrCreate(scope, sessionId, { original, revised });
   }
 }
 

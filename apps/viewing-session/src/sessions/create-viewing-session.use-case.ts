@@ -9,6 +9,7 @@ import {
   ViewingSourceBody,
 } from '@quire/contracts';
 import { ObjectStorage, Transactional } from '@quire/platform';
+import { ComparisonsService } from '../comparisons/comparisons.service';
 import { Renditions, SourceObject, ViewingPackages } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { DocumentSources } from './document-sources';
@@ -61,6 +62,7 @@ export class CreateViewingSessionUseCase {
     private readonly env: ViewingSessionEnv,
     private readonly storage: ObjectStorage,
     @Optional() private readonly packages?: ViewingPackages,
+    @Optional() private readonly comparisons?: ComparisonsService,
   ) {}
 
   async execute(principal: Principal, body: CreateViewingSessionBody): Promise<ViewingSessionCreatedReply> {
@@ -75,6 +77,7 @@ export class CreateViewingSessionUseCase {
       await this.storage.deleteQuietly(fetched);
       throw error;
     }
+    if (body.source.type === 'comparison') await this.comparisons?.startWhenReady(principal, id);
     return { viewingSessionId: id };
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   CommitSourceFileRequest,
   Principal,
@@ -10,6 +10,7 @@ import {
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { ObjectStorage, Transactional } from '@quire/platform';
+import { ComparisonsService } from '../comparisons/comparisons.service';
 import { Renditions } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { newSessionSourceKey, sessionSourcePrefix } from './storage-keys';
@@ -33,6 +34,7 @@ export class SourceFilesService {
     private readonly renditions: Renditions,
     private readonly storage: ObjectStorage,
     private readonly env: ViewingSessionEnv,
+    @Optional() private readonly comparisons?: ComparisonsService,
   ) {}
 
   async reserve(principal: Principal, request: ReserveSourceFileRequest): Promise<ReserveSourceFileReply> {
@@ -66,11 +68,12 @@ export class SourceFilesService {
         name,
       });
       await this.record(principal, session, request, key, name, renditionId);
-      return {};
     } catch (error) {
       await this.storage.deleteQuietly([key]);
       throw error;
     }
+    if (request.slot !== 'single') await this.comparisons?.startWhenReady(principal, request.viewingSessionId);
+    return {};
   }
 
   @Transactional()
