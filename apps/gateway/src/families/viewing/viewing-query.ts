@@ -13,9 +13,12 @@ export function viewingSessionIdOf(documentId: unknown): string {
   return documentId.slice(1);
 }
 
-/** `u{id}` in a path. */
-export function pathSessionId(value: string, at = 'viewingSessionId'): string {
-  const id = value.startsWith('u') ? value.slice(1) : value;
+/**
+ * A session id in a path: `u{id}` on the `/ViewingSession/…` routes, the bare id on the
+ * `/v2/viewingSessions/{id}/…` ones (an id may itself start with `u`: never strip it there).
+ */
+export function pathSessionId(value: string, at = 'viewingSessionId', form: 'u' | 'bare' = 'u'): string {
+  const id = form === 'u' && value.startsWith('u') ? value.slice(1) : value;
   if (!/^[A-Za-z0-9_-]{22,64}$/.test(id)) throw DomainError.notFound('Viewing session', { errorCode: 'DocumentNotFound', in: 'path', at });
   return id;
 }

@@ -24,7 +24,7 @@ export class ViewingRevisionsController {
     if (token !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(token)) throw invalid('query', 'continueToken', 'continueToken is not one this session answered');
     return this.rpc.request(
       ViewingSubjects.revisionData,
-      { viewingSessionId: pathSessionId(id), ...(limit !== undefined ? { limit: Number(limit) } : {}), ...(token !== undefined ? { continueToken: token } : {}) },
+      { viewingSessionId: pathSessionId(id, 'viewingSessionId', 'bare'), ...(limit !== undefined ? { limit: Number(limit) } : {}), ...(token !== undefined ? { continueToken: token } : {}) },
       { requestId },
     );
   }
