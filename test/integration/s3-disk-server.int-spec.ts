@@ -99,6 +99,12 @@ describe('the on-disk S3 of npm start (s3rver, SigV4 checked)', () => {
     expect(pendingUploads(dir)).toEqual([]);
   });
 
+  it('creates a missing bucket once when services start together (ensureBucket races)', async () => {
+    const bucket = `race-${randomBytes(3).toString('hex')}`;
+    await Promise.all(Array.from({ length: 5 }, () => new ObjectStorage(client, bucket).ensureBucket()));
+    await new ObjectStorage(client, bucket).ping();
+  });
+
   it('copies, lists page by page (continuation tokens) and deletes in a batch', async () => {
     for (const name of ['p/1', 'p/2', 'p/3']) await storage.put(name, name);
     await storage.copy('p/3', 'p/4');

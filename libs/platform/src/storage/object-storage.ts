@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import {
+  BucketAlreadyExists,
+  BucketAlreadyOwnedByYou,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectsCommand,
@@ -93,12 +95,22 @@ export class ObjectStorage {
     private readonly presigner: S3Client = client,
   ) {}
 
+  /**
+   * Creates the bucket when it is missing. Services starting together race here: the loser's
+   * CreateBucket answers BucketAlreadyOwnedByYou (S3, MinIO) or BucketAlreadyExists (s3rver), and
+   * a HeadBucket then shows whether the bucket is one these credentials can use.
+   */
   async ensureBucket(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
       if (!isMissing(error)) throw error;
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      } catch (createError) {
+        if (!(createError instanceof BucketAlreadyOwnedByYou || createError instanceof BucketAlreadyExists)) throw createError;
+        await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      }
     }
   }
 
