@@ -46,7 +46,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/platform/src/config/**', 'libs/testing/**', 'apps/*/test/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'bench/**', 'scripts/**'],
+    files: ['libs/platform/src/config/**', 'libs/testing/**', 'apps/*/test/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/*/support/**', 'bench/**', 'scripts/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

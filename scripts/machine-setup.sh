@@ -19,6 +19,9 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core)
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# The README test runs the README's marked curl + jq blocks (test/e2e/readme.e2e-spec.ts).
+command -v jq >/dev/null 2>&1 || need+=(jq)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 # The outbound-URL guard's tests make a self-signed certificate with the openssl CLI.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -7,10 +7,10 @@ const path = require('node:path');
 const { assignPorts, startApps } = require('./lib/start/apps');
 const { checkAppConfig } = require('./lib/start/config-check');
 const { ConsoleOutput } = require('./lib/start/console-output');
-const { devAdminLines, resolveDevAdmin } = require('./lib/start/dev-admin');
+const { devAdminCheckEnv, devAdminLines, resolveDevAdmin } = require('./lib/start/dev-admin');
 const { resolveJwtSecret } = require('./lib/start/jwt-secret');
 const { resolveNats } = require('./lib/start/nats');
-const { resolvePostgres } = require('./lib/start/postgres');
+const { defaultDatabaseUrl, resolvePostgres } = require('./lib/start/postgres');
 const { resolveRedis } = require('./lib/start/redis');
 const { resolveS3 } = require('./lib/start/s3');
 const { readSettings, StartError, APPS } = require('./lib/start/settings');
@@ -57,7 +57,7 @@ function appEnvironment(settings, shared, app) {
 /** Stand-ins for what is only known once the dependencies are up, so the config check can run first. */
 function placeholderDependencyEnv(settings) {
   return {
-    DATABASE_URL: settings.given('DATABASE_URL') ?? 'postgres://postgres@127.0.0.1:5432/quire',
+    DATABASE_URL: settings.given('DATABASE_URL') ?? defaultDatabaseUrl(settings),
     NATS_URL: settings.given('NATS_URL') ?? 'nats://127.0.0.1:4222',
     S3_ENDPOINT: settings.given('S3_ENDPOINT') ?? 'http://127.0.0.1:9000',
   };
@@ -84,13 +84,15 @@ async function run(settings, supervisor, output) {
   await build(settings, supervisor);
   const jwt = resolveJwtSecret(settings);
   if (jwt.origin === 'generated') output.say(`generated a JWT secret in ${jwt.file}: login tokens survive restarts`);
-  const admin = resolveDevAdmin(settings);
-  const envOf = (shared) => (app) => appEnvironment(settings, { JWT_SECRET: jwt.secret, ...admin.env, ...shared }, app);
-  await checkAppConfig(settings, apps, envOf(placeholderDependencyEnv(settings)));
+  const envOf = (shared) => (app) => appEnvironment(settings, { JWT_SECRET: jwt.secret, ...shared }, app);
+  await checkAppConfig(settings, apps, envOf({ ...devAdminCheckEnv(settings), ...placeholderDependencyEnv(settings) }));
 
   const dependencies = await resolveDependencies(settings, supervisor, output);
   for (const d of dependencies) output.say(`${d.name}: ${d.origin === 'none' ? d.note : `${d.origin} ${d.location}${d.note ? ` (${d.note})` : ''}`}`);
-  const appEnvOf = envOf(Object.assign({}, ...dependencies.map((d) => d.env)));
+  const dependencyEnv = Object.assign({}, ...dependencies.map((d) => d.env));
+  // Needs the database: the admin may exist already, with a password this state dir does not hold.
+  const admin = await resolveDevAdmin(settings, dependencyEnv.DATABASE_URL);
+  const appEnvOf = envOf({ ...admin.env, ...dependencyEnv });
 
   // Services first: each runs its migrations; the gateway needs them answering on NATS.
   const services = apps.filter((app) => !app.public);
@@ -99,7 +101,7 @@ async function run(settings, supervisor, output) {
   output.say('starting gateway');
   await startApps(supervisor, settings, apps.filter((app) => app.public), appEnvOf);
 
-  output.block(summaryText({ apps, dependencies, jwt, elapsedMs: Date.now() - startedAt, adminLines: devAdminLines(admin) }));
+  output.block(summaryText({ apps, dependencies, jwt, elapsedMs: Date.now() - startedAt, adminLines: devAdminLines(admin, apps.find((app) => app.public).url) }));
 }
 
 function main() {

@@ -9,7 +9,8 @@ const { freePort, redact, tcpReachable, waitFor } = require('./net');
 const { findExecutable, isExecutable, runToEnd, searchPath, systemUser } = require('./executables');
 const { StartError } = require('./settings');
 
-const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/quire';
+// The machine's Postgres, found on its default port; the database is the checkout's own (below).
+const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const CONNECT_TIMEOUT_MS = 3000;
 // A Unix socket path longer than this (108 bytes on Linux, with `.s.PGSQL.<port>`) is refused.
 const MAX_SOCKET_DIR_LENGTH = 90;
@@ -18,6 +19,22 @@ function withDatabase(url, database) {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
   return parsed.toString();
+}
+
+/**
+ * `quire_<checkout folder>_<hash of the state dir>`: on a Postgres that several checkouts share,
+ * each gets a database of its own, paired with its state dir (its S3 objects, its admin password),
+ * so two clones never meet each other's rows (docs/adr/015). DATABASE_URL overrides it.
+ */
+function checkoutDatabaseName(settings) {
+  const folder = path.basename(settings.repoRoot).toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 24);
+  const hash = crypto.createHash('sha256').update(settings.stateDir).digest('hex').slice(0, 8);
+  return `quire_${folder || 'checkout'}_${hash}`;
+}
+
+/** The database `npm start` uses on the machine's Postgres when DATABASE_URL is not set. */
+function defaultDatabaseUrl(settings) {
+  return withDatabase(DEFAULT_SERVER_URL, checkoutDatabaseName(settings));
 }
 
 async function query(url, sql, params) {
@@ -254,11 +271,12 @@ async function resolvePostgres(settings, supervisor, output) {
     return { name: 'Postgres', origin: 'given', location: redact(given), env: { DATABASE_URL: given } };
   }
   if (!settings.forceLocalPostgres && (await tcpReachable('127.0.0.1', 5432))) {
-    await useExisting(DEFAULT_URL, undefined, output);
-    return { name: 'Postgres', origin: 'found', location: DEFAULT_URL, env: { DATABASE_URL: DEFAULT_URL } };
+    const url = defaultDatabaseUrl(settings);
+    await useExisting(url, undefined, output);
+    return { name: 'Postgres', origin: 'found', location: url, note: 'this checkout\'s own database', env: { DATABASE_URL: url } };
   }
   const { url, note } = await startLocal(settings, supervisor, output);
   return { name: 'Postgres', origin: 'started', location: url, note, env: { DATABASE_URL: url } };
 }
 
-module.exports = { resolvePostgres };
+module.exports = { resolvePostgres, checkoutDatabaseName, defaultDatabaseUrl };

@@ -30,7 +30,7 @@ function summaryText({ apps, dependencies, jwt, elapsedMs, adminLines = [] }) {
   const secret = { given: 'JWT_SECRET from env', file: `JWT secret from ${jwt.file}`, generated: `JWT secret generated into ${jwt.file}` }[jwt.origin];
   lines.push(`  ${'Tokens'.padEnd(12)}  ${secret}`);
   lines.push('');
-  lines.push('  Credentials   bootstrap admin (created by the identity service on first start)');
+  lines.push('  Credentials   bootstrap admin (the identity service creates it when missing, and never changes it)');
   for (const line of adminLines) lines.push(`                ${line}`);
   lines.push('');
   lines.push('Stop with Ctrl-C.');

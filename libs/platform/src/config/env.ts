@@ -117,6 +117,15 @@ export class CommonEnv {
   @BooleanEnv()
   @IsIn([true, false])
   S3_FORCE_PATH_STYLE: boolean = true;
+
+  /**
+   * Sends and signs bucket-level requests (HeadBucket, ListObjectsV2, DeleteObjects…) as `/bucket`,
+   * not the SDK's `/bucket/`: what @20minutes/s3rver, `npm start`'s on-disk S3, checks signatures
+   * against (docs/adr/015). Leave it off for MinIO and S3.
+   */
+  @BooleanEnv()
+  @IsIn([true, false])
+  S3_BUCKET_PATH_WITHOUT_SLASH: boolean = false;
 }
 
 /** Settings of a service that owns a Postgres schema. */

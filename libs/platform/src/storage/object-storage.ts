@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import {
+  BucketAlreadyExists,
+  BucketAlreadyOwnedByYou,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectsCommand,
@@ -32,6 +34,9 @@ export interface ObjectBody extends StoredObjectInfo {
   contentRange?: string;
 }
 
+/** `/bucket/`: a path-style request for the bucket itself, not an object in it. */
+const BUCKET_LEVEL_PATH = /^\/[^/]+\/$/;
+
 /**
  * The S3 client for our settings; checksums only when required (s3rver/fauxqs and MinIO agree).
  * No `Expect: 100-continue` on big bodies: with it the SDK waits a round trip per request and opens
@@ -39,7 +44,7 @@ export interface ObjectBody extends StoredObjectInfo {
  * upload; our S3 is our own, and a body it rejects is simply read and dropped.
  */
 export function createS3Client(env: CommonEnv): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: env.S3_REGION,
     endpoint: env.S3_ENDPOINT || undefined,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
@@ -51,6 +56,18 @@ export function createS3Client(env: CommonEnv): S3Client {
     responseChecksumValidation: 'WHEN_REQUIRED',
     expectContinueHeader: false,
   });
+  if (env.S3_BUCKET_PATH_WITHOUT_SLASH) {
+    // At the build step: after the endpoint made the path, before the signature covers it.
+    client.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as { path?: unknown };
+        if (typeof request.path === 'string' && BUCKET_LEVEL_PATH.test(request.path)) request.path = request.path.slice(0, -1);
+        return next(args);
+      },
+      { step: 'build', name: 'bucketPathWithoutSlash' },
+    );
+  }
+  return client;
 }
 
 function isMissing(error: unknown): boolean {
@@ -78,12 +95,22 @@ export class ObjectStorage {
     private readonly presigner: S3Client = client,
   ) {}
 
+  /**
+   * Creates the bucket when it is missing. Services starting together race here: the loser's
+   * CreateBucket answers BucketAlreadyOwnedByYou (S3, MinIO) or BucketAlreadyExists (s3rver), and
+   * a HeadBucket then shows whether the bucket is one these credentials can use.
+   */
   async ensureBucket(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
       if (!isMissing(error)) throw error;
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      } catch (createError) {
+        if (!(createError instanceof BucketAlreadyOwnedByYou || createError instanceof BucketAlreadyExists)) throw createError;
+        await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      }
     }
   }
 
