@@ -8,7 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { exitOnSignals, loadEnvOrExit, recordRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
-import { frameworkErrorWriter, registerEdgeChecks } from './http/edge-checks';
+import { clientErrorWriter, frameworkErrorWriter, registerEdgeChecks } from './http/edge-checks';
 import { gatewaySecurityHeaders } from './http/security-headers';
 import { registerMultipart } from './uploads/multipart';
 
@@ -21,6 +21,7 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     // `projects/projectId/` and `projects/projectId` are one route (documents spec writes both).
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorWriter((url) => security.for(url)),
+    clientErrorHandler: clientErrorWriter((url) => security.for(url)),
   });
   const fastify = adapter.getInstance();
   // Hooks in callback style: no promise per request on the hot path.

@@ -1,5 +1,7 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '@quire/errors';
+import { DomainError, ErrorCode } from '@quire/errors';
 import { codeForStatus, familyErrorResponse } from './gateway-exception.filter';
 import { JsonBodyLimits, registerJsonBody } from './json-body';
 import { assertAcceptableUrl } from './request-url';
@@ -45,5 +47,42 @@ export function frameworkErrorWriter(headersFor: (url: string) => Record<string,
       'content-length': Buffer.byteLength(body),
     });
     reply.raw.end(body);
+  };
+}
+
+/** Node's HTTP parser refusing a request (a raw byte in the URL, a malformed header line). */
+interface ClientError extends Error {
+  code?: string;
+  rawPacket?: unknown;
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node refused the request before Fastify saw it. A malformed
+ * request (400) is answered in the shape of the family its request line names; a request timeout
+ * (408) and headers over the limit (431) keep Fastify's own answer. Every one closes the
+ * connection and says so, so a keep-alive client does not reuse the dying socket.
+ */
+export function clientErrorWriter(headersFor: (url: string) => Record<string, string>) {
+  return (error: ClientError, socket: Socket): void => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    let status = 400;
+    let body: string;
+    let extra: Record<string, string> = {};
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'HPE_HEADER_OVERFLOW') {
+      status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 408;
+      body = JSON.stringify({ error: status === 431 ? 'Request Header Fields Too Large' : 'Request Timeout', statusCode: status });
+    } else {
+      const url = /^[A-Z]+ (\S+)/.exec(Buffer.isBuffer(error.rawPacket) ? error.rawPacket.toString('latin1') : '')?.[1] ?? '/';
+      const response = familyErrorResponse(url, new DomainError(ErrorCode.BadRequest, 'The request is malformed', { reason: error.code ?? 'malformed request' }));
+      status = response.status;
+      body = JSON.stringify(response.body);
+      extra = headersFor(url);
+    }
+    if (socket.writable) {
+      const headers = { ...extra, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\n${lines.join('\r\n')}\r\n\r\n${body}`);
+    }
+    socket.destroy(error);
   };
 }
