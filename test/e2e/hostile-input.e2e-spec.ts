@@ -25,7 +25,7 @@ import { familyOf } from '../../apps/gateway/src/families/families';
 type Json = any;
 
 const SEED = Number(process.env['QUIRE_FUZZ_SEED'] ?? Date.now() % 2_147_483_647);
-const RUNS = Number(process.env['QUIRE_FUZZ_RUNS'] ?? 12);
+const RUNS = Number(process.env['QUIRE_FUZZ_RUNS'] ?? 25);
 /** The fuzzing itself (the stack's start is not counted); the suite fails past it. */
 const BUDGET_MS = 180_000;
 
