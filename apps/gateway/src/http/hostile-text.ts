@@ -3,7 +3,6 @@
  * fields): NUL, which Postgres cannot store in text (`invalid byte sequence for encoding "UTF8":
  * 0x00`, a 500 deep in a service), and lone UTF-16 surrogates, which have no UTF-8 form.
  */
-// eslint-disable-next-line no-control-regex
 const HOSTILE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with `value`, or undefined when it may go on. */

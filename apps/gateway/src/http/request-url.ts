@@ -2,7 +2,6 @@ import { DomainError, ErrorCode } from '@quire/errors';
 import { textProblem } from './hostile-text';
 
 /** Anything but printable ASCII must be percent-encoded in a request line. */
-// eslint-disable-next-line no-control-regex
 const UNENCODED = /[^\x21-\x7e]/;
 
 function refused(where: 'path' | 'query', message: string): DomainError {
