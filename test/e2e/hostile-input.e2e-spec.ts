@@ -286,6 +286,8 @@ describe('generated hostile-input suite: every OpenAPI route, fast-check inputs,
   const e2e = new E2eStack();
   let gateway: RunningApp;
   let admin: TestIdentity;
+  /** Logs out on `DELETE /rest/ng/sessions`, so the admin's login token keeps working for the other routes. */
+  let leaver: TestIdentity;
   let pg: Client;
   let secret: string;
   let routes: Route[];
@@ -324,6 +326,7 @@ describe('generated hostile-input suite: every OpenAPI route, fast-check inputs,
     gateway = await startApp('gateway', env, 150_000);
     e2e.apps.push(gateway);
     admin = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'FUZZ', roles: ['user', 'admin'] });
+    leaver = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'FUZZ' });
     pg = new Client({ connectionString: e2e.databaseUrl });
     await pg.connect();
     const headers = { authorization: `Bearer ${admin.token}` };
@@ -372,7 +375,8 @@ describe('generated hostile-input suite: every OpenAPI route, fast-check inputs,
     const started = Date.now();
     let sent = 0;
     for (const [index, route] of routes.entries()) {
-      const rules = families[route.family];
+      const logout = route.method === 'DELETE' && route.template === '/rest/ng/sessions';
+      const rules = logout ? { ...families[route.family], credentials: () => ({ 'x-os-api-token': leaver.token }) } : families[route.family];
       const seed = SEED + index;
       const withObjects = route.body === 'multipart' || route.body === 'raw' || route.method === 'DELETE';
       const result = await fc.check(
