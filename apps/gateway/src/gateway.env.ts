@@ -21,6 +21,10 @@ export class GatewayEnv extends CommonEnv {
   @IntEnv({ min: 1024, max: 100 * 1024 * 1024 })
   BODY_LIMIT_BYTES: number = 1024 * 1024;
 
+  /** Deepest nesting of objects / arrays in a JSON body, checked while parsing (ADR 017). */
+  @IntEnv({ min: 4, max: 512 })
+  JSON_MAX_DEPTH: number = 32;
+
   /**
    * How many proxies in front of the gateway to trust for X-Forwarded-For (the ingress: 1).
    * 0 trusts none, so a client cannot choose the address its rate limit counts under.

@@ -8,29 +8,36 @@ import { Logger } from 'nestjs-pino';
 import { exitOnSignals, loadEnvOrExit, metricsUrl, recordRequests, registerLiveness, requestIdOf, serveMetrics, startDefaultMetrics } from '@quire/platform';
 import { GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
+import { clientErrorWriter, frameworkErrorWriter, registerEdgeChecks } from './http/edge-checks';
 import { gatewaySecurityHeaders } from './http/security-headers';
 import { registerMultipart } from './uploads/multipart';
 
 export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplication> {
+  const security = gatewaySecurityHeaders();
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
     // `projects/projectId/` and `projects/projectId` are one route (documents spec writes both).
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkErrorWriter((url) => security.for(url)),
+    clientErrorHandler: clientErrorWriter((url) => security.for(url)),
   });
   const fastify = adapter.getInstance();
-  const security = gatewaySecurityHeaders();
   // Hooks in callback style: no promise per request on the hot path.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(security.for(request.url)).header('x-request-id', request.id);
     done();
   });
+  registerEdgeChecks(fastify, { maxBytes: env.BODY_LIMIT_BYTES, maxDepth: env.JSON_MAX_DEPTH });
   recordRequests(fastify);
   registerLiveness(fastify);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(env), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // The JSON parser is the edge's own (registerEdgeChecks); Nest's would replace it, and would
+    // add an urlencoded one that lets form bodies into JSON routes.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   await registerMultipart(app);

@@ -2,6 +2,7 @@ export * from './services';
 export * from './subjects';
 export * from './principal';
 export * from './dates';
+export * from './numbers';
 export * from './rooms';
 export * from './system/ping.dto';
 export * from './system/room.dto';

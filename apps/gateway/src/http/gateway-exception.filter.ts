@@ -1,15 +1,17 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { documentsError, DomainError, ErrorCode, mapHttpError } from '@quire/errors';
+import { documentsError, DomainError, ErrorCode, HttpErrorResponse, mapHttpError } from '@quire/errors';
 import { familyOf } from '../families/families';
 
 /** What a status from Fastify or Nest means as a domain error code. */
-function codeForStatus(status: number): ErrorCode {
+export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return ErrorCode.Unauthenticated;
   if (status === 403) return ErrorCode.Forbidden;
   if (status === 404 || status === 405) return ErrorCode.NotFound;
   if (status === 409) return ErrorCode.Conflict;
   if (status === 413) return ErrorCode.PayloadTooLarge;
+  if (status === 414) return ErrorCode.UriTooLong;
+  if (status === 415) return ErrorCode.UnsupportedMediaType;
   if (status === 429) return ErrorCode.RateLimited;
   if (status >= 400 && status < 500) return ErrorCode.BadRequest;
   if (status === 503) return ErrorCode.ServiceUnavailable;
@@ -36,9 +38,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const error = this.toDomainError(exception, request);
-    const family = familyOf(request.url);
-    const response = family ? mapHttpError(family, error) : documentsError(error);
+    const response = familyErrorResponse(request.url, this.toDomainError(exception, request));
     if (reply.sent) return;
     for (const [name, value] of Object.entries(response.headers ?? {})) void reply.header(name, value);
     void reply.status(response.status).send(response.body);
@@ -56,6 +56,12 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     this.logger.error({ err: exception, url: request.url }, 'Unhandled error');
     return new DomainError(ErrorCode.Internal, 'Internal server error');
   }
+}
+
+/** `error` in the wire shape of the family `url` belongs to (documents' outside every mount). */
+export function familyErrorResponse(url: string, error: DomainError): HttpErrorResponse {
+  const family = familyOf(url);
+  return family ? mapHttpError(family, error) : documentsError(error);
 }
 
 function httpMessage(exception: unknown): string | undefined {

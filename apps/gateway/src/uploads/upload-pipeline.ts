@@ -5,6 +5,7 @@ import { FastifyRequest } from 'fastify';
 import { UploadReservation } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage, ObjectUpload } from '@quire/platform';
+import { textProblem } from '../http/hostile-text';
 import { detectFileType, detectFileTypeOrText } from './file-signatures';
 import { FileFieldSpec, ReceivedFile, ReceivedUpload, ReservedUploadRoute, TextFieldSpec, UploadSpec } from './upload-spec';
 
@@ -129,6 +130,11 @@ export class UploadPipeline {
   ): Promise<{ file: ReceivedFile; stored: Promise<void> }> {
     const field = part.fieldname;
     const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
+    const nameProblem = part.filename ? textProblem(part.filename) : undefined;
+    if (nameProblem) {
+      part.file.destroy();
+      throw DomainError.validation(`The file name of "${field}" ${nameProblem}`, { field, fields: { [field]: [`file name ${nameProblem}`] } });
+    }
     if (!spec || !key) {
       part.file.destroy();
       throw DomainError.validation(`Unexpected file field "${field}"`, { field, expected: Object.keys(specs) });
@@ -321,6 +327,8 @@ function textValue(part: MultipartValue, specs: Record<string, TextFieldSpec>, s
   if (part.valueTruncated || part.value.length > spec.maxLength) {
     throw DomainError.validation(`"${field}" is longer than ${spec.maxLength} characters`, { field, maxLength: spec.maxLength });
   }
+  const problem = textProblem(part.value);
+  if (problem) throw DomainError.validation(`"${field}" ${problem}`, { field, fields: { [field]: [problem] } });
   return part.value;
 }
 

@@ -35,6 +35,8 @@ function isPermanent(error: unknown): boolean {
     case ErrorCode.NotFound:
     case ErrorCode.Conflict:
     case ErrorCode.PayloadTooLarge:
+    case ErrorCode.UriTooLong:
+    case ErrorCode.UnsupportedMediaType:
       return true;
     case ErrorCode.RateLimited:
     case ErrorCode.ServiceUnavailable:

@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 import { IsApiDate } from '../dates';
 import { ReservationCommit } from '../uploads/upload-reservation.dto';
+import { StrictInt } from '../numbers';
 
 export const ProjectRoles = ['read', 'write', 'admin'] as const;
 export type ProjectRoleName = (typeof ProjectRoles)[number];
@@ -89,14 +90,14 @@ export class FieldValueParams extends DocumentParams {
 /** `?page=&pageSize=`: pages from 1, pageSize 1..200 (default 50). */
 export class PageQuery {
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(DOCREPO_PAGE_SIZE_MAX)

@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ReservationCommit } from '../uploads/upload-reservation.dto';
+import { StrictInt } from '../numbers';
 
 /** Numeric ids on the wire (the spec's `lab_report_id`, `edit_id`, `template_id`): bigint identities. */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
@@ -17,7 +17,7 @@ export class CreateLabReportRequest {
 export class ListRequest {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(200)
@@ -25,7 +25,7 @@ export class ListRequest {
 
   @ApiPropertyOptional({ description: 'Only rows with a smaller id (paging, newest first)' })
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(MAX_ID)

@@ -1,10 +1,10 @@
-import { Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { MAX_ID } from './reports.dto';
+import { StrictInt } from '../numbers';
 
 export class LabReportIdRequest {
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
@@ -12,7 +12,7 @@ export class LabReportIdRequest {
 }
 
 export class EditIdRequest {
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(MAX_ID)

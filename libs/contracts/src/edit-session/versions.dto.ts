@@ -1,8 +1,8 @@
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { ReservationCommit } from '../uploads/upload-reservation.dto';
 import { MAX_ID } from './reports.dto';
+import { StrictInt } from '../numbers';
 
 /** The agent's multipart field names (word-edit spec "Uploading Files"). */
 export const AgentUploadFields = { word: 'word_file', pdf: 'pdf_file' } as const;
@@ -45,13 +45,13 @@ export const VersionFileKinds = ['docx', 'pdf'] as const;
 export type VersionFileKind = (typeof VersionFileKinds)[number];
 
 export class VersionFileRequest {
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(MAX_ID)
   lab_report_id: number;
 
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(MAX_ID)

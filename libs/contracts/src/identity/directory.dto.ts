@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsApiDate } from '../dates';
 import { PublicAccountRequest } from './auth.dto';
+import { StrictInt } from '../numbers';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -27,13 +28,14 @@ export interface Page<T> {
 /** `GET /api/v1/users?page=&pageSize=&createdAfter=`: pages start at 1. */
 export class ListUsersQuery {
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(200)

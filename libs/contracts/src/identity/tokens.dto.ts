@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsApiDate } from '../dates';
+import { StrictInt } from '../numbers';
 
 /** Body of `POST /api/v1/tokens`. */
 export class CreateApiTokenBody {
@@ -19,7 +19,7 @@ export class CreateApiTokenBody {
 
   /** Per-client rate limit (admins only); the service default (50 / min) when absent. */
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(100_000)

@@ -71,6 +71,10 @@ function viewingStatus(code: ErrorCode): { status: number; errorCode: string } {
       return { status: 480, errorCode: 'IncorrectUsage' };
     case ErrorCode.PayloadTooLarge:
       return { status: 413, errorCode: 'RequestTooLarge' };
+    case ErrorCode.UriTooLong:
+      return { status: 414, errorCode: 'RequestTooLarge' };
+    case ErrorCode.UnsupportedMediaType:
+      return { status: 415, errorCode: 'UnsupportedMediaType' };
     case ErrorCode.RateLimited:
       return { status: 429, errorCode: 'TooManyRequests' };
     case ErrorCode.ServiceUnavailable:

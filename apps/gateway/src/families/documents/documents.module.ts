@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
 import { UploadsModule } from '../../uploads/uploads.module';
 import { IdentityClient } from '../identity-client';
-import { EmptyBodyAsNoBody } from './docrepo-body';
 import { ProjectDocumentsController } from './project-documents.controller';
 import { ProjectsController } from './projects.controller';
 import { TokensController } from './tokens.controller';
@@ -12,6 +11,6 @@ import { UserDirectoryController } from './user-directory.controller';
 @Module({
   imports: [IdentityResolutionModule, UploadsModule],
   controllers: [TokensController, UserDirectoryController, ProjectsController, ProjectDocumentsController],
-  providers: [EmptyBodyAsNoBody, IdentityClient],
+  providers: [IdentityClient],
 })
 export class DocumentsModule {}

@@ -1,6 +1,6 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { FILE_NAME_MAX_LENGTH, FileCategories, FileCategory, FileTargetType, FileTargetTypes, TARGET_ID_PATTERN } from '@quire/contracts';
+import { FILE_NAME_MAX_LENGTH, FileCategories, FileCategory, FileTargetType, FileTargetTypes, StrictInt, TARGET_ID_PATTERN } from '@quire/contracts';
 
 export class FileIdParams {
   @IsUUID()
@@ -32,14 +32,14 @@ export class ListFilesQuery {
   }
 
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(100_000)
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(200)

@@ -1,9 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { textProblem } from '../../http/hostile-text';
 
 /** Small form bodies of the file-upload family's non-upload POSTs, parsed into plain objects. */
 export const FORM_FIELDS_TYPE = 'application/x-quire-form-fields';
+/** A real `application/x-www-form-urlencoded` body to a single-file POST (the spec's own form). */
+export const URLENCODED_FIELDS_TYPE = 'application/x-quire-urlencoded-fields';
 
 class BadFormBody extends Error {
   readonly statusCode = 400;
@@ -34,11 +37,33 @@ export function parseFormFields(body: string, boundary: string): Record<string, 
     const name = disposition && /(?:^|;)\s*name="([^"]*)"/i.exec(disposition)?.[1];
     if (!name) throw new BadFormBody('A form part without a field name');
     if (/(?:^|;)\s*filename\*?=/i.test(disposition)) throw new BadFormBody(`"${name}": files are not accepted here`);
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') throw new BadFormBody('Invalid field name');
-    const existing = fields[name];
-    fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    addField(fields, name, value);
   }
   return fields;
+}
+
+/** An urlencoded form body (`name=Final.pdf`) as the same plain fields. */
+export function parseUrlencodedFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  let params: URLSearchParams;
+  try {
+    // URLSearchParams would turn bad percent-encoding into U+FFFD; check it strictly first.
+    for (const part of body.split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
+    params = new URLSearchParams(body);
+  } catch {
+    throw new BadFormBody('The form body has invalid percent-encoding or invalid UTF-8');
+  }
+  for (const [name, value] of params) addField(fields, name, value);
+  return fields;
+}
+
+function addField(fields: Record<string, string | string[]>, name: string, value: string): void {
+  if (!name) throw new BadFormBody('A form field without a name');
+  if (name === '__proto__' || name === 'constructor' || name === 'prototype') throw new BadFormBody('Invalid field name');
+  const problem = textProblem(name) ?? textProblem(value);
+  if (problem) throw new BadFormBody(`"${name.replace(/\u0000/g, '')}" ${problem}`);
+  const existing = fields[name];
+  fields[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
 }
 
 const SINGLE_FILE_PATH = /^\/api_v3\/files\/[^/?]+(\/[^/?]+)?(\?|$)/;
@@ -64,6 +89,13 @@ export class FileUploadFormFields implements OnModuleInit {
         done(error as Error, undefined);
       }
     });
+    fastify.addContentTypeParser(URLENCODED_FIELDS_TYPE, { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseUrlencodedFields(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
     // Callback style, and out of the way at once for every other route: it runs on all requests.
     fastify.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
       if (request.url.startsWith('/api_v3/files')) normaliseFilesContentType(request);
@@ -77,8 +109,13 @@ function normaliseFilesContentType(request: FastifyRequest): void {
   const contentType = request.headers['content-type'];
   if (!contentType) return;
   const boundaries = boundariesOf(contentType);
-  if (!boundaries.length) return;
   const media = contentType.split(';')[0]!.trim().toLowerCase();
+  if (!boundaries.length) {
+    if (media === 'application/x-www-form-urlencoded' && request.method === 'POST' && SINGLE_FILE_PATH.test(request.url)) {
+      request.raw.headers['content-type'] = URLENCODED_FIELDS_TYPE;
+    }
+    return;
+  }
   const boundary = boundaries.at(-1)!;
   if (request.method === 'POST' && SINGLE_FILE_PATH.test(request.url)) {
     if (media === 'multipart/form-data' || media === 'application/x-www-form-urlencoded') {

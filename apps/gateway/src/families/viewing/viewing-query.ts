@@ -1,3 +1,4 @@
+import { strictInteger } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 
 /** A query / path problem in PrizmDoc's terms: 480 InvalidInput naming the parameter. */
@@ -23,9 +24,11 @@ export function pathSessionId(value: string, at = 'viewingSessionId', form: 'u' 
   return id;
 }
 
+/** Pages from 0, as a plain integer (the shared strict reading: not `0x2`, `2e0`, `+2`, `2.0`). */
 export function pageNumber(value: string): number {
-  if (!/^\d{1,6}$/.test(value)) throw invalid('path', 'pageNumber', 'The page number must be 0 or more');
-  return Number(value);
+  const page = strictInteger(value);
+  if (page === undefined || page < 0 || page > 999_999) throw invalid('path', 'pageNumber', 'The page number must be 0 or more');
+  return page;
 }
 
 export function optionalNumber(value: unknown, at: string, min: number, max: number): number | undefined {
