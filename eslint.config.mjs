@@ -42,6 +42,10 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Read settings through the env classes (loadEnv), not process.env.',
         },
+        {
+          selector: "Decorator > CallExpression[callee.name='Type'] > ArrowFunctionExpression[body.name='Number']",
+          message: "Number() reads 0x2, 2e0 and ' 2' as 2 and 1e30 as an integer: use @StrictInt() (libs/contracts/src/numbers.ts), ADR 017.",
+        },
       ],
     },
   },

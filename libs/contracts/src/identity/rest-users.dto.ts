@@ -1,6 +1,7 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { IsApiDate } from '../dates';
+import { StrictInt } from '../numbers';
 
 /** OpenSpecimen's `activityStatus` values for Quire's user statuses (`pending`, `active`, …). */
 export const RestActivityStatuses = ['Pending', 'Active', 'Locked', 'Disabled'] as const;
@@ -94,13 +95,14 @@ export class RestUsersCountQuery {
 export class RestUsersListQuery extends RestUsersCountQuery {
   /** Rows to skip (from 0). */
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(0)
+  @Max(1_000_000_000)
   start?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @StrictInt()
   @IsInt()
   @Min(1)
   @Max(REST_USERS_MAX_RESULTS)
