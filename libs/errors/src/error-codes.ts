@@ -12,6 +12,8 @@ export enum ErrorCode {
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  /** The client stopped sending a request body it had begun (a stalled upload). */
+  RequestTimeout = 'REQUEST_TIMEOUT',
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   UpstreamTimeout = 'UPSTREAM_TIMEOUT',
@@ -45,6 +47,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case ErrorCode.PayloadTooLarge:
       return 413;
+    case ErrorCode.RequestTimeout:
+      return 408;
     case ErrorCode.RateLimited:
       return 429;
     case ErrorCode.Internal:

@@ -37,6 +37,7 @@ function isPermanent(error: unknown): boolean {
     case ErrorCode.PayloadTooLarge:
       return true;
     case ErrorCode.RateLimited:
+    case ErrorCode.RequestTimeout:
     case ErrorCode.ServiceUnavailable:
     case ErrorCode.UpstreamTimeout:
     case ErrorCode.Internal:

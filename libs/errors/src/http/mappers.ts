@@ -68,6 +68,8 @@ function viewingStatus(code: ErrorCode): { status: number; errorCode: string } {
       return { status: 480, errorCode: 'IncorrectUsage' };
     case ErrorCode.PayloadTooLarge:
       return { status: 413, errorCode: 'RequestTooLarge' };
+    case ErrorCode.RequestTimeout:
+      return { status: 408, errorCode: 'RequestTimeout' };
     case ErrorCode.RateLimited:
       return { status: 429, errorCode: 'TooManyRequests' };
     case ErrorCode.ServiceUnavailable:
