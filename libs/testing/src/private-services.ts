@@ -29,6 +29,8 @@ abstract class PrivateServer {
 
   protected spawnServer(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    // Readiness is read from this run's output only.
+    this.output = '';
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
