@@ -26,6 +26,34 @@ export class GatewayEnv extends CommonEnv {
   JSON_MAX_DEPTH: number = 32;
 
   /**
+   * Longest time to receive a whole request, headers and body (Node's `requestTimeout`); a slower
+   * one is answered 408 and closed. Bounds the biggest upload's duration: 600 s holds 100 MiB at
+   * 1.4 Mbit/s. A stalled body ends sooner, at UPLOAD_IDLE_TIMEOUT_SECONDS / HTTP_IDLE_TIMEOUT_SECONDS.
+   */
+  // At least Node's headersTimeout (60 s), which must not exceed it.
+  @IntEnv({ min: 60, max: 86_400 })
+  HTTP_REQUEST_TIMEOUT_SECONDS: number = 600;
+
+  /**
+   * A connection on which nothing moves for this long is closed (Fastify's `connectionTimeout`,
+   * the socket's inactivity timeout). It also runs while the gateway waits for a service, so it
+   * must exceed the longest wait for one answer (an upload commit: 3 × 30 s).
+   */
+  @IntEnv({ min: 1, max: 3600 })
+  HTTP_IDLE_TIMEOUT_SECONDS: number = 120;
+
+  /** How long a keep-alive connection waits for its next request (above the ingress's own idle timeout). */
+  @IntEnv({ min: 1, max: 3600 })
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: number = 72;
+
+  /**
+   * An upload whose client sends no byte for this long is abandoned: the staged object is aborted
+   * and deleted, the answer is 408 and the connection is closed.
+   */
+  @IntEnv({ min: 1, max: 3600 })
+  UPLOAD_IDLE_TIMEOUT_SECONDS: number = 30;
+
+  /**
    * How many proxies in front of the gateway to trust for X-Forwarded-For (the ingress: 1).
    * 0 trusts none, so a client cannot choose the address its rate limit counts under.
    */

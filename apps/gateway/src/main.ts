@@ -16,6 +16,10 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
   const security = gatewaySecurityHeaders();
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
+    // Every route, uploads included: a body that stalls or crawls cannot hold a connection (ADR 019).
+    requestTimeout: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    connectionTimeout: env.HTTP_IDLE_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeout: env.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     genReqId: (req: IncomingMessage) => requestIdOf(req),
     trustProxy: env.TRUST_PROXY_HOPS > 0 ? env.TRUST_PROXY_HOPS : false,
     // `projects/projectId/` and `projects/projectId` are one route (documents spec writes both).

@@ -16,6 +16,8 @@ export enum ErrorCode {
   UriTooLong = 'URI_TOO_LONG',
   /** A body in a content type the route does not take (e.g. a form on a JSON route). */
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  /** The client stopped sending a request body it had begun (a stalled upload). */
+  RequestTimeout = 'REQUEST_TIMEOUT',
   RateLimited = 'RATE_LIMITED',
   ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   UpstreamTimeout = 'UPSTREAM_TIMEOUT',
@@ -53,6 +55,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 414;
     case ErrorCode.UnsupportedMediaType:
       return 415;
+    case ErrorCode.RequestTimeout:
+      return 408;
     case ErrorCode.RateLimited:
       return 429;
     case ErrorCode.Internal:

@@ -40,3 +40,4 @@ export * from './net/address-ranges';
 export * from './net/outbound-url-refused';
 export * from './net/outbound-url-policy';
 export * from './net/fetch-outbound';
+export * from './database/database-unavailable';

@@ -16,9 +16,9 @@ export function withDatabase(url: string, name: string): string {
   return parsed.toString();
 }
 
-/** Runs `work` on a fresh connection to the admin database, closed afterwards. */
-export async function adminQuery<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_DATABASE_URL });
+/** Runs `work` on a fresh connection to the admin database (the shared one unless told), closed afterwards. */
+export async function adminQuery<T>(work: (client: Client) => Promise<T>, adminUrl = ADMIN_DATABASE_URL): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
     return await work(client);
@@ -27,13 +27,16 @@ export async function adminQuery<T>(work: (client: Client) => Promise<T>): Promi
   }
 }
 
-/** A fresh, empty database for one test file; `drop()` removes it (and its connections). */
-export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+/**
+ * A fresh, empty database for one test file; `drop()` removes it (and its connections). On the
+ * shared Postgres unless `adminUrl` names another server (a fault test's private one).
+ */
+export async function createTestDatabase(label = 'test', adminUrl = ADMIN_DATABASE_URL): Promise<TestDatabase> {
   const name = `quire_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  await adminQuery((client) => client.query(`CREATE DATABASE "${name}"`));
+  await adminQuery((client) => client.query(`CREATE DATABASE "${name}"`), adminUrl);
   return {
     name,
-    url: withDatabase(ADMIN_DATABASE_URL, name),
-    drop: () => adminQuery((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    url: withDatabase(adminUrl, name),
+    drop: () => adminQuery((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`), adminUrl).then(() => undefined),
   };
 }

@@ -19,8 +19,12 @@ export class E2eStack {
     return this.database.url;
   }
 
-  async open(label: string, overrides: Record<string, string> = {}): Promise<Record<string, string>> {
-    this.database = await createTestDatabase(label);
+  /**
+   * `adminDatabaseUrl`: the Postgres to create the database on (a fault test's private one);
+   * the shared one otherwise.
+   */
+  async open(label: string, overrides: Record<string, string> = {}, options: { adminDatabaseUrl?: string } = {}): Promise<Record<string, string>> {
+    this.database = await createTestDatabase(label, options.adminDatabaseUrl);
     this.env = testEnv({ DATABASE_URL: this.database.url, ...overrides });
     return this.env;
   }
@@ -32,9 +36,15 @@ export class E2eStack {
     return started;
   }
 
+  /** Starts one more process of `name` (after a kill, say) with the same env. */
+  async restart(name: string): Promise<RunningApp> {
+    const [app] = await this.start(name);
+    return app!;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.apps.map((app) => app.stop()));
-    await this.database?.drop();
-    if (this.env) await removeBucket(testS3Client(), this.env.S3_BUCKET);
+    await this.database?.drop().catch(() => undefined);
+    if (this.env) await removeBucket(testS3Client(this.env.S3_ENDPOINT), this.env.S3_BUCKET);
   }
 }

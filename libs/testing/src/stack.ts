@@ -33,10 +33,11 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   };
 }
 
-export function testS3Client(): S3Client {
+/** A client of the shared test S3 server, or of `endpoint` (a private one). */
+export function testS3Client(endpoint = testS3Endpoint()): S3Client {
   return new S3Client({
     region: 'us-east-1',
-    endpoint: testS3Endpoint(),
+    endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     requestChecksumCalculation: 'WHEN_REQUIRED',

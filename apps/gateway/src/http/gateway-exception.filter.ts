@@ -8,6 +8,7 @@ export function codeForStatus(status: number): ErrorCode {
   if (status === 401) return ErrorCode.Unauthenticated;
   if (status === 403) return ErrorCode.Forbidden;
   if (status === 404 || status === 405) return ErrorCode.NotFound;
+  if (status === 408) return ErrorCode.RequestTimeout;
   if (status === 409) return ErrorCode.Conflict;
   if (status === 413) return ErrorCode.PayloadTooLarge;
   if (status === 414) return ErrorCode.UriTooLong;

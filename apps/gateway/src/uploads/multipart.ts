@@ -1,6 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mustCloseWithoutReading } from './upload-body';
 
 /**
  * Lets routes read multipart bodies as streams (`request.parts()`). The plugin's limits here are
@@ -17,6 +18,11 @@ export async function registerMultipart(app: NestFastifyApplication): Promise<vo
     .addHook('onSend', (request, reply, payload, done) => {
       // Callback style: almost every request has been read whole by now, and costs no promise.
       if (request.raw.complete) return done(null, payload);
+      // Refused for its declared size or stalled: reading on is what the answer refuses.
+      if (mustCloseWithoutReading(request.raw)) {
+        void reply.header('connection', 'close');
+        return done(null, payload);
+      }
       drainSmallBody(request.raw).then(
         (drained) => {
           if (!drained) void reply.header('connection', 'close');

@@ -8,7 +8,7 @@ import { FastifyRequest } from 'fastify';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { UploadReservation } from '@quire/contracts';
 import { ConfigModule, loadEnv, NatsModule, ObjectStorage, RpcClient, StorageModule } from '@quire/platform';
-import { listKeys, removeBucket, testEnv, testS3Client, waitFor } from '@quire/testing';
+import { listKeys, rawHttpRequest, removeBucket, testEnv, testS3Client, waitFor } from '@quire/testing';
 import { GatewayEnv } from '../gateway.env';
 import { GatewayExceptionFilter } from '../http/gateway-exception.filter';
 import { FileSignatures } from './file-signatures';
@@ -19,6 +19,8 @@ import { UploadsModule } from './uploads.module';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+/** UPLOAD_IDLE_TIMEOUT_SECONDS here. */
+const IDLE_SECONDS = 2;
 
 const reportSpec: UploadSpec = {
   files: {
@@ -193,7 +195,7 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
   const slowCommits: Array<{ reservationId: string; files: Array<{ key: string; size: number; sha256: string }> }> = [];
 
   beforeAll(async () => {
-    env = loadEnv(GatewayEnv, testEnv({ HTTP_PORT: '0', NATS_REQUEST_TIMEOUT_MS: '2000' }));
+    env = loadEnv(GatewayEnv, testEnv({ HTTP_PORT: '0', NATS_REQUEST_TIMEOUT_MS: '2000', UPLOAD_IDLE_TIMEOUT_SECONDS: String(IDLE_SECONDS) }));
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(GatewayEnv, env), StorageModule, NatsModule, UploadsModule],
       controllers: [TestUploadController],
@@ -330,7 +332,11 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
   });
 
   it('aborts a multipart S3 upload that passes the limit after several parts', async () => {
-    const { status, json, connection } = await post('/bounded', form([['document', pdfBytes(20 * MiB), 'big.pdf']]));
+    // Streamed (chunked, no Content-Length): only counting the bytes as they pass can refuse it.
+    const upload = streamedPdfForm(20 * MiB);
+    const response = await fetch(`${url}/bounded`, { method: 'POST', body: upload.body, headers: { 'content-type': upload.contentType }, duplex: 'half' } as RequestInit);
+    const { status, connection } = { status: response.status, connection: response.headers.get('connection') };
+    const json = (await response.json()) as Record<string, unknown>;
     expect(status).toBe(413);
     // The rest of the body was never read: the connection is closed, not reused.
     expect(connection).toBe('close');
@@ -478,6 +484,51 @@ describe('UploadPipeline (real HTTP, real S3, real NATS)', () => {
     expect(status).toBe(503);
     expect(json).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(await writtenKeys()).toEqual([]);
+  });
+
+  describe('a client that stalls or declares too much (issue 16)', () => {
+    const boundary = '----quirestall';
+    const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+    const headers = (length: number) => ({ 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(length) });
+
+    it('answers 408 and closes the connection when the body stops mid-file, aborting the staged upload', async () => {
+      const route = `${new URL(url).pathname}/large`;
+      // 6 MiB of a declared 20 MiB: one 5 MiB part is already in S3's multipart upload when it stops.
+      const exchange = await rawHttpRequest(url, { method: 'POST', path: route, headers: headers(20 * MiB) }, Buffer.concat([Buffer.from(fileHead), pdfBytes(6 * MiB)]));
+      const answer = await exchange.response;
+      expect(answer.status).toBe(408);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'REQUEST_TIMEOUT' });
+      expect(answer.headers['connection']).toBe('close');
+      const closedAfterMs = await exchange.closed;
+      expect(closedAfterMs).toBeLessThan((IDLE_SECONDS + 5) * 1000);
+      expect(closedAfterMs).toBeGreaterThanOrEqual(IDLE_SECONDS * 1000 - 100);
+      expect(await writtenKeys()).toEqual([]);
+    });
+
+    it('answers 408 when the body stops between parts', async () => {
+      const route = new URL(url).pathname;
+      const titlePart = `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nStalled\r\n`;
+      const exchange = await rawHttpRequest(url, { method: 'POST', path: route, headers: headers(50 * KiB) }, titlePart);
+      expect((await exchange.response).status).toBe(408);
+      expect(await exchange.closed).toBeLessThan((IDLE_SECONDS + 5) * 1000);
+    });
+
+    it('refuses a Content-Length over the limit with 413 before a byte of the body is sent, and closes', async () => {
+      // bounded: one 12 MiB file; the declared body is one byte over what that file and its headers can be.
+      const route = `${new URL(url).pathname}/bounded`;
+      const exchange = await rawHttpRequest(url, { method: 'POST', path: route, headers: headers(12 * MiB + 2 * 8 * KiB + 1) });
+      const answer = await exchange.response;
+      expect(exchange.sentBodyBytes()).toBe(0);
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: 12 * MiB + 2 * 8 * KiB } });
+      expect(answer.headers['connection']).toBe('close');
+      expect(await exchange.closed).toBeLessThan(5000);
+    });
+
+    it('still reads a declared length within the limit', async () => {
+      const { status } = await post('/bounded', form([['document', pdfBytes(12 * MiB - 1000), 'a.pdf']]));
+      expect(status).toBe(201);
+    });
   });
 
   describe('a reserved upload', () => {

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Multipart, MultipartFile, MultipartValue } from '@fastify/multipart';
-import { Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
 import { UploadReservation } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage, ObjectUpload } from '@quire/platform';
 import { textProblem } from '../http/hostile-text';
 import { detectFileType, detectFileTypeOrText } from './file-signatures';
+import { assertDeclaredLengthWithin, ClientIdleTimeout } from './upload-body';
 import { FileFieldSpec, ReceivedFile, ReceivedUpload, ReservedUploadRoute, TextFieldSpec, UploadSpec } from './upload-spec';
 
 /**
@@ -26,17 +27,30 @@ export const COMMIT_RETRIES_AFTER_TIMEOUT = 2;
 const MAX_UTF8_BYTES_PER_CHAR = 3;
 
 /**
+ * What a multipart body may hold besides the values themselves, per part: its boundary line and
+ * headers (a long UTF-8 file name included). Generous: it only decides when a declared
+ * `Content-Length` is refused before reading; the values are counted exactly as they stream.
+ */
+const MULTIPART_OVERHEAD_BYTES_PER_PART = 8 * 1024;
+
+/** Default for UPLOAD_IDLE_TIMEOUT_SECONDS (the module passes the setting). */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 30_000;
+
+/**
  * Streams multipart uploads straight into object storage (DESIGN.md "Big payloads never cross
  * NATS"). Every upload is reserved (`upload`): each file goes to the final key the owning service
  * reserved for its field, under the reservation's limit. Bytes are counted and hashed and the
  * first bytes checked while they stream; nothing holds a whole file in memory. Any rejection
  * deletes what this request wrote.
  */
-@Injectable()
 export class UploadPipeline {
   private readonly logger = new Logger(UploadPipeline.name);
 
-  constructor(private readonly storage: ObjectStorage) {}
+  constructor(
+    private readonly storage: ObjectStorage,
+    /** No byte from the client for this long while a body is read: 408, the staged objects deleted. */
+    private readonly idleTimeoutMs = DEFAULT_UPLOAD_IDLE_TIMEOUT_MS,
+  ) {}
 
   /**
    * A reserved upload, whole: the reservation (the service checks the principal and answers keys
@@ -60,10 +74,14 @@ export class UploadPipeline {
 
   /**
    * Reads the whole multipart body of `request` as `spec` says, each file to the key `reservation`
-   * reserved for its field, within its limit; throws a DomainError otherwise.
+   * reserved for its field, within its limit; throws a DomainError otherwise. A declared length
+   * above what the fields can hold is refused before reading; a client silent for the idle
+   * timeout is a 408.
    */
   async receive(request: FastifyRequest, spec: UploadSpec, reservation: UploadReservation): Promise<ReceivedUpload> {
     const effective = reservedSpec(spec, reservation);
+    assertDeclaredLengthWithin(request, multipartBodyLimit(effective));
+    const idle = new ClientIdleTimeout(this.idleTimeoutMs, request);
     const received: ReceivedFile[] = [];
     const fields: Record<string, string> = {};
     const textSpecs = effective.fields ?? {};
@@ -72,11 +90,11 @@ export class UploadPipeline {
     let completing: Promise<void> | undefined;
     try {
       for (;;) {
-        const part = await nextPart(parts);
+        const part = await idle.wait(nextPart(parts));
         if (!part) break;
         if (part.type === 'file') {
           const key = reservation.parts.find((reserved) => reserved.field === part.fieldname)?.key;
-          const { file, stored } = await this.receiveFile(part, effective.files, received, fields, key);
+          const { file, stored } = await this.receiveFile(part, effective.files, received, fields, key, idle);
           received.push(file);
           await completing;
           completing = stored;
@@ -93,8 +111,9 @@ export class UploadPipeline {
       throw error;
     } finally {
       // Finishes the part iterator when we stopped early. The rest of the body stays unread; the
-      // connection is closed after the answer (see multipart.ts).
-      await parts.return?.(undefined).catch(() => undefined);
+      // connection is closed after the answer (see multipart.ts). Not awaited: after a stall the
+      // iterator is still waiting for a part, and it only settles when the connection closes.
+      void parts.return?.(undefined).catch(() => undefined);
     }
   }
 
@@ -127,6 +146,7 @@ export class UploadPipeline {
     received: ReceivedFile[],
     fieldsSoFar: Record<string, string>,
     key: string | undefined,
+    idle: ClientIdleTimeout,
   ): Promise<{ file: ReceivedFile; stored: Promise<void> }> {
     const field = part.fieldname;
     const spec = Object.hasOwn(specs, field) ? specs[field] : undefined;
@@ -143,8 +163,11 @@ export class UploadPipeline {
       part.file.destroy();
       throw DomainError.validation(`Only one file is allowed in "${field}"`, { field });
     }
-    const maxBytes = Math.min(limitOf(spec), spec.maxBytesFor?.(fieldsSoFar) ?? Infinity);
-    const tooLarge = new DomainError(ErrorCode.PayloadTooLarge, `"${field}" is larger than ${maxBytes} bytes`, {
+    const tighter = spec.maxBytesFor?.(fieldsSoFar);
+    const tighterBytes = typeof tighter === 'number' ? tighter : tighter?.maxBytes;
+    const maxBytes = Math.min(limitOf(spec), tighterBytes ?? Infinity);
+    const why = typeof tighter === 'object' && tighter.maxBytes === maxBytes ? ` ${tighter.reason}` : '';
+    const tooLarge = new DomainError(ErrorCode.PayloadTooLarge, `"${field}" is larger than ${maxBytes} bytes${why}`, {
       field,
       maxBytes,
     });
@@ -158,7 +181,7 @@ export class UploadPipeline {
     });
     let fed: { size: number; sha256: string; detectedContentType: string | undefined };
     try {
-      fed = await this.feed(part, upload, spec, maxBytes, tooLarge);
+      fed = await this.feed(part, upload, spec, maxBytes, tooLarge, idle);
     } catch (error) {
       part.file.destroy();
       throw await this.failed(upload, field, error);
@@ -196,13 +219,18 @@ export class UploadPipeline {
     spec: FileFieldSpec,
     maxBytes: number,
     tooLarge: DomainError,
+    idle: ClientIdleTimeout,
   ): Promise<{ size: number; sha256: string; detectedContentType: string | undefined }> {
     const hash = createHash('sha256');
     let size = 0;
     let detectedContentType: string | undefined;
     let held: Buffer[] | undefined = [];
     let heldBytes = 0;
-    for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    const chunks = (part.file as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await idle.wait(chunks.next());
+      if (next.done) break;
+      const chunk = next.value;
       size += chunk.length;
       if (size > maxBytes) throw tooLarge;
       hash.update(chunk);
@@ -277,6 +305,14 @@ function reservedSpec(spec: UploadSpec, reservation: UploadReservation): UploadS
     if (reserved) files[field] = { ...file, maxBytes: reserved.maxBytes };
   }
   return { ...spec, files };
+}
+
+/** The largest multipart body `spec` can be: every file and text field full, with their part headers. */
+function multipartBodyLimit(spec: UploadSpec): number {
+  const files = Object.values(spec.files).reduce((sum, file) => sum + limitOf(file), 0);
+  const texts = Object.values(spec.fields ?? {}).reduce((sum, text) => sum + text.maxLength * MAX_UTF8_BYTES_PER_CHAR, 0);
+  const parts = Object.keys(spec.files).length + Object.keys(spec.fields ?? {}).length;
+  return files + texts + (parts + 1) * MULTIPART_OVERHEAD_BYTES_PER_PART;
 }
 
 /** busboy's per-request limits; the spec's own per-field limits are checked on top. */

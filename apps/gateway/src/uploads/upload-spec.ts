@@ -11,9 +11,11 @@ export interface FileFieldSpec {
   /**
    * A tighter limit that depends on text fields read before this file (e.g. the file route's
    * category); undefined keeps the field's limit. A text field that comes after the file cannot
-   * tighten it while streaming: the service checks it at commit.
+   * tighten it while streaming (the service checks it at commit), so a route whose limit depends
+   * on a field should answer its tightest limit while that field is unknown, with a `reason`
+   * that tells the client to send the field first.
    */
-  maxBytesFor?: (fieldsSoFar: Readonly<Record<string, string>>) => number | undefined;
+  maxBytesFor?: (fieldsSoFar: Readonly<Record<string, string>>) => number | { maxBytes: number; reason: string } | undefined;
   /** A missing required file is a 400. Defaults to true. */
   required?: boolean;
   /** Checked on the first bytes (up to 4 KiB) before the rest is accepted. */

@@ -39,6 +39,7 @@ function isPermanent(error: unknown): boolean {
     case ErrorCode.UnsupportedMediaType:
       return true;
     case ErrorCode.RateLimited:
+    case ErrorCode.RequestTimeout:
     case ErrorCode.ServiceUnavailable:
     case ErrorCode.UpstreamTimeout:
     case ErrorCode.Internal:

@@ -75,6 +75,8 @@ function viewingStatus(code: ErrorCode): { status: number; errorCode: string } {
       return { status: 414, errorCode: 'RequestTooLarge' };
     case ErrorCode.UnsupportedMediaType:
       return { status: 415, errorCode: 'UnsupportedMediaType' };
+    case ErrorCode.RequestTimeout:
+      return { status: 408, errorCode: 'RequestTimeout' };
     case ErrorCode.RateLimited:
       return { status: 429, errorCode: 'TooManyRequests' };
     case ErrorCode.ServiceUnavailable:

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createInbox, headers as natsHeaders, JSONCodec, Msg, MsgHdrs, NatsConnection } from 'nats';
+import { createInbox, Events, headers as natsHeaders, JSONCodec, Msg, MsgHdrs, NatsConnection } from 'nats';
 import { Principal, RpcHeaders } from '@quire/contracts';
 import { DomainError, ErrorCode } from '@quire/errors';
 
@@ -40,25 +40,35 @@ interface PendingCall {
  * `request` does, but without its cost per call: nats.js settles every request by rejecting it
  * once more with a new NatsError (a stack trace captured per successful call, ≈ 3 % of the
  * gateway's CPU on a one-row read, ADR 008) and keeps a deferred and a timeout object per call.
+ *
+ * While the connection is down (NATS restarting) a call waits for it to come back, within its
+ * timeout, before it is sent: nats.js would buffer the message and then drop the buffer when it
+ * reconnects, so the call would time out (504, outcome unknown) although nothing was sent. Not
+ * back in time, the call fails as "bus unavailable" (503: nothing was sent, a retry is safe).
  */
 export class RpcClient {
   private inbox?: string;
   private readonly pending = new Map<string, PendingCall>();
   private sequence = 0;
+  /** Set while the connection is down: resolves when it is back. */
+  private reconnected: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     private readonly connection: NatsConnection,
     private readonly defaultTimeoutMs: number,
     private readonly subjectPrefix = '',
-  ) {}
+  ) {
+    void this.watchConnection();
+  }
 
   async request<TReply>(subject: string, data: unknown, context: RpcCallContext): Promise<TReply> {
     const headers = natsHeaders();
     headers.set(RpcHeaders.requestId, context.requestId);
     if (context.principal) headers.set(RpcHeaders.principal, JSON.stringify(context.principal));
-    const timeout = context.timeoutMs ?? this.defaultTimeoutMs;
+    let timeout = context.timeoutMs ?? this.defaultTimeoutMs;
     let reply: NestReplyPacket;
     try {
+      if (this.reconnected) timeout -= await this.waitForConnection(timeout);
       const message = await this.call(`${this.subjectPrefix}${subject}`, codec.encode({ pattern: subject, data, id: randomUUID() }), headers, timeout);
       reply = codec.decode(message.data) as NestReplyPacket;
     } catch (error) {
@@ -66,6 +76,34 @@ export class RpcClient {
     }
     if (reply.err !== undefined && reply.err !== null) throw DomainError.fromRpc(reply.err);
     return reply.response as TReply;
+  }
+
+  /** Follows the connection's disconnects and reconnects (nats.js reports both). */
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === Events.Disconnect && !this.reconnected) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((done) => (resolve = done));
+        this.reconnected = { promise, resolve };
+      } else if (status.type === Events.Reconnect && this.reconnected) {
+        this.reconnected.resolve();
+        this.reconnected = undefined;
+      }
+    }
+    // Closed: whoever waits fails at its deadline as "bus unavailable".
+  }
+
+  /** Waits (at most `timeoutMs`) for the connection to be back; answers the ms waited, throws when it is not back. */
+  private async waitForConnection(timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const back = await Promise.race([
+      this.reconnected?.promise.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!back) throw new TransportFailure('closed');
+    return Date.now() - started;
   }
 
   private call(subject: string, payload: Uint8Array, headers: MsgHdrs, timeoutMs: number): Promise<Msg> {

@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
-import { DomainError, RpcErrorPayload, toDomainError } from '@quire/errors';
+import { DomainError, ErrorCode, RpcErrorPayload, toDomainError } from '@quire/errors';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 
 /**
  * Every error a message handler throws leaves as `{code, message, details}`. Domain errors keep
- * their code; anything else is logged here and leaves as INTERNAL with no internals.
+ * their code; Postgres out of reach is SERVICE_UNAVAILABLE (the caller may retry; the pool
+ * reconnects by itself); anything else is logged here and leaves as INTERNAL with no internals.
  */
 @Catch()
 export class RpcDomainExceptionFilter implements ExceptionFilter {
@@ -12,6 +14,10 @@ export class RpcDomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): Observable<RpcErrorPayload> | void {
     if (host.getType() === 'http') return this.replyHttp(exception, host);
+    if (!(exception instanceof DomainError) && isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception }, 'The database is unavailable');
+      return throwError(() => new DomainError(ErrorCode.ServiceUnavailable, 'The service cannot reach its database, try again').toRpc());
+    }
     if (!(exception instanceof DomainError)) {
       const subject = host.getType() === 'rpc' ? host.switchToRpc().getContext()?.getSubject?.() : undefined;
       this.logger.error({ err: exception, subject }, 'Unhandled error in message handler');

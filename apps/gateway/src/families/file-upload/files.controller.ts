@@ -31,11 +31,13 @@ const UPLOAD_FIELDS = {
 
 /**
  * The upload's one file: any type the first bytes tell (the service checks it against the
- * extension and its list), limited by the category's limit when `meta.category` came first and by
- * the largest category limit (the reservation's) otherwise.
+ * extension and its list), limited by the category's limit when `meta.category` came first. Before
+ * the category is known the file is held to the tightest category limit (ADR 019): a client that
+ * sends a big file first cannot make the gateway stage it whole only to refuse it at commit.
  */
 function uploadSpecFor(reservation: FileUploadReservation): UploadSpec {
   const byCategory: Record<string, number> = reservation.maxBytesByCategory;
+  const tightest = Math.min(...Object.values(byCategory));
   return {
     files: {
       file: {
@@ -43,7 +45,11 @@ function uploadSpecFor(reservation: FileUploadReservation): UploadSpec {
         signature: FileSignatures.knownOrText,
         maxBytesFor: (fields) => {
           const category = fields['meta.category'];
-          return category !== undefined && Object.hasOwn(byCategory, category) ? byCategory[category] : undefined;
+          if (category === undefined) {
+            return { maxBytes: tightest, reason: '(send meta.category before the file to upload up to its own limit)' };
+          }
+          // An unknown category is refused at commit: it earns no more than the tightest limit meanwhile.
+          return Object.hasOwn(byCategory, category) ? byCategory[category] : { maxBytes: tightest, reason: '(unknown meta.category)' };
         },
       },
     },

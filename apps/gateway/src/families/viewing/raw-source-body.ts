@@ -5,6 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { DomainError, ErrorCode } from '@quire/errors';
 import { ObjectStorage } from '@quire/platform';
+import { assertDeclaredLengthWithin, ClientIdleTimeout } from '../../uploads/upload-body';
 
 /** The routes whose body is a raw document (PUT …/SourceFile, PUT /v2/viewingSessions/{id}/sourceFile/…, PUT /v2/viewingPackageCreators/{id}/SourceFile). */
 const SOURCE_FILE_PUT = /^\/pas\/(ViewingSession\/u[^/?]+\/SourceFile|v2\/viewingSessions\/[^/?]+\/sourceFile\/(original|revised)|v2\/viewingPackageCreators\/[^/?]+\/SourceFile)(\?|$)/i;
@@ -46,16 +47,33 @@ export interface StreamedSource {
   headHex: string;
 }
 
-/** Streams `body` to `key`, counting and hashing; over `maxBytes` or on any failure nothing is left. */
-export async function streamToStorage(storage: ObjectStorage, key: string, body: unknown, maxBytes: number, contentType: string): Promise<StreamedSource> {
+export interface SourceFileLimits {
+  maxBytes: number;
+  contentType: string;
+  /** No byte from the client for this long: 408, nothing left in storage. */
+  idleTimeoutMs: number;
+}
+
+/**
+ * Streams the body of `request` to `key`, counting and hashing; a declared length over `maxBytes`
+ * is refused before reading, and over `maxBytes`, stalled or on any failure nothing is left.
+ */
+export async function streamToStorage(storage: ObjectStorage, key: string, request: FastifyRequest, limits: SourceFileLimits): Promise<StreamedSource> {
+  const { maxBytes, contentType } = limits;
+  const body = request.body;
   if (!(body instanceof Readable)) throw new DomainError(ErrorCode.BadRequest, 'The request has no document body', { errorCode: 'InvalidInput', in: 'body' });
+  assertDeclaredLengthWithin(request, maxBytes);
+  const idle = new ClientIdleTimeout(limits.idleTimeoutMs, request);
   const upload = storage.openUpload(key, { contentType });
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
-    for await (const chunk of body) {
-      const bytes = chunk as Buffer;
+    for (;;) {
+      const next = await idle.wait(chunks.next());
+      if (next.done) break;
+      const bytes = next.value;
       size += bytes.length;
       if (size > maxBytes) throw new DomainError(ErrorCode.PayloadTooLarge, `The document is larger than ${maxBytes} bytes`, { maxBytes });
       if (head.length < 16) head = Buffer.concat([head, bytes.subarray(0, 16 - head.length)]);

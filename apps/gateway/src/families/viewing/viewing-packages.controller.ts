@@ -13,6 +13,7 @@ import {
 import { DomainError } from '@quire/errors';
 import { ObjectStorage, RpcClient } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
+import { GatewayEnv } from '../../gateway.env';
 import { originalContentType, streamToStorage } from './raw-source-body';
 
 /** Long enough for a document lookup and the rendition start. */
@@ -40,6 +41,7 @@ export class ViewingPackagesController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly storage: ObjectStorage,
+    private readonly env: GatewayEnv,
   ) {}
 
   @Post('viewingPackageCreators')
@@ -63,7 +65,11 @@ export class ViewingPackagesController {
     const processId = pathProcessId(id);
     const reservation = await this.rpc.request<ReserveSourceFileReply>(ViewingSubjects.reservePackageSourceFile, { processId }, { requestId, principal });
     const contentType = originalContentType(request);
-    const streamed = await streamToStorage(this.storage, reservation.objectKey, request.body, reservation.maxBytes, contentType);
+    const streamed = await streamToStorage(this.storage, reservation.objectKey, request, {
+      maxBytes: reservation.maxBytes,
+      contentType,
+      idleTimeoutMs: this.env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+    });
     try {
       await this.rpc.request(
         ViewingSubjects.commitPackageSourceFile,

@@ -11,6 +11,7 @@ import {
 } from '@quire/contracts';
 import { ObjectStorage, RpcClient } from '@quire/platform';
 import { CurrentPrincipal, RequestId } from '../../auth/auth.guard';
+import { GatewayEnv } from '../../gateway.env';
 import { originalContentType, streamToStorage } from './raw-source-body';
 import { invalid, pathSessionId } from './viewing-query';
 
@@ -27,6 +28,7 @@ export class ViewingSessionsController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly storage: ObjectStorage,
+    private readonly env: GatewayEnv,
   ) {}
 
   @Post('ViewingSession')
@@ -68,7 +70,11 @@ export class ViewingSessionsController {
   private async upload(viewingSessionId: string, slot: SourceFileSlot, request: FastifyRequest, principal: Principal, requestId: string): Promise<void> {
     const reservation = await this.rpc.request<ReserveSourceFileReply>(ViewingSubjects.reserveSourceFile, { viewingSessionId, slot }, { requestId, principal });
     const contentType = originalContentType(request);
-    const streamed = await streamToStorage(this.storage, reservation.objectKey, request.body, reservation.maxBytes, contentType);
+    const streamed = await streamToStorage(this.storage, reservation.objectKey, request, {
+      maxBytes: reservation.maxBytes,
+      contentType,
+      idleTimeoutMs: this.env.UPLOAD_IDLE_TIMEOUT_SECONDS * 1000,
+    });
     try {
       await this.rpc.request(
         ViewingSubjects.commitSourceFile,
