@@ -8,8 +8,8 @@ const UPLOAD_IDLE_SECONDS = 2;
 const HTTP_IDLE_SECONDS = 3;
 
 /**
- * Issue 16, uploads: a stalled body is cut off and cleaned up, a file sent before its category is
- * held to the tightest category limit, a declared length over the route's limit is refused before
+ * Issue 16, uploads: a stalled body is cut off and cleaned up, a file over its category's limit is
+ * refused at that limit when the category comes first (and at commit when it comes after), a declared length over the route's limit is refused before
  * reading, and a stalled JSON body does not hold its connection — through the real gateway.
  */
 describe('upload limits and timeouts at the gateway (gateway + file + identity)', () => {
@@ -65,21 +65,32 @@ describe('upload limits and timeouts at the gateway (gateway + file + identity)'
     await waitFor(async () => (await openReservations()) === 0, { timeoutMs: 15_000, description: 'the reservation to be swept' });
   });
 
-  it('a file sent before meta.category is refused at the tightest category limit, not read whole', async () => {
-    // A 90 MiB "file" first: within user_document's 100 MiB, so only the tightest limit stops it early.
+  it('meta.category first: a file over its category limit is refused at that limit, not read whole', async () => {
     const declared = 90 * MiB;
-    const exchange = await rawHttpRequest(gateway.url, uploadHead(declared), Buffer.concat([Buffer.from(filePartHead), PDF_HEAD]));
+    const exchange = await rawHttpRequest(gateway.url, uploadHead(declared), Buffer.concat([Buffer.from(categoryPart('user_avatar') + filePartHead), PDF_HEAD]));
     let answered = false;
     void exchange.response.finally(() => (answered = true));
     const chunk = Buffer.alloc(256 * 1024, 0x20);
     while (!answered && !exchange.socket.destroyed && exchange.sentBodyBytes() < declared) await exchange.write(chunk);
     const answer = await exchange.response;
     expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('meta.category') } });
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
     // Refused after about the avatar limit, not after 90 MiB (socket buffers hold a few MiB more).
     expect(exchange.sentBodyBytes()).toBeLessThan(16 * MiB);
     await exchange.closed;
     expect(await listKeys(s3, stack.env.S3_BUCKET)).toEqual([]);
+  });
+
+  it('the file first (as the spec\'s example sends it): held to the largest limit, then to its category\'s, nothing left staged', async () => {
+    const file = Buffer.concat([PDF_HEAD, Buffer.alloc(AVATAR_MAX_BYTES * 2, 0x20)]);
+    const body = (category: string) => Buffer.concat([Buffer.from(filePartHead), file, Buffer.from(`\r\n${categoryPart(category)}--${boundary}--\r\n`)]);
+    const asAvatar = await (await rawHttpRequest(gateway.url, uploadHead(body('user_avatar').length), body('user_avatar'))).response;
+    expect(asAvatar.status).toBe(413);
+    expect(JSON.parse(asAvatar.body)).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
+    expect(await listKeys(s3, stack.env.S3_BUCKET)).toEqual([]);
+    const asDocument = await (await rawHttpRequest(gateway.url, uploadHead(body('user_document').length), body('user_document'))).response;
+    expect(asDocument.status).toBe(201);
+    expect(JSON.parse(asDocument.body)).toMatchObject({ data: { size: file.length, meta: { category: 'user_document' } } });
   });
 
   it('a Content-Length over the route limit is a 413 before a byte of the body is sent, and the connection closes', async () => {

@@ -31,9 +31,11 @@ const UPLOAD_FIELDS = {
 
 /**
  * The upload's one file: any type the first bytes tell (the service checks it against the
- * extension and its list), limited by the category's limit when `meta.category` came first. Before
- * the category is known the file is held to the tightest category limit (ADR 019): a client that
- * sends a big file first cannot make the gateway stage it whole only to refuse it at commit.
+ * extension and its list), limited by the category's limit when `meta.category` came first, and
+ * by the largest category limit (the reservation's) when the file comes first — the spec's own
+ * example sends the file first, so a file-first `user_document` must still take its 100 MiB
+ * (ADR 019). A file-first upload over its category's limit is refused when the category
+ * arrives, and its staged object is deleted.
  */
 function uploadSpecFor(reservation: FileUploadReservation): UploadSpec {
   const byCategory: Record<string, number> = reservation.maxBytesByCategory;
@@ -45,9 +47,7 @@ function uploadSpecFor(reservation: FileUploadReservation): UploadSpec {
         signature: FileSignatures.knownOrText,
         maxBytesFor: (fields) => {
           const category = fields['meta.category'];
-          if (category === undefined) {
-            return { maxBytes: tightest, reason: '(send meta.category before the file to upload up to its own limit)' };
-          }
+          if (category === undefined) return undefined;
           // An unknown category is refused at commit: it earns no more than the tightest limit meanwhile.
           return Object.hasOwn(byCategory, category) ? byCategory[category] : { maxBytes: tightest, reason: '(unknown meta.category)' };
         },
