@@ -19,6 +19,8 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core)
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need+=(python3-uno)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# The browser viewer's tests and benchmark drive Debian's Chromium (playwright-core, no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The outbound-URL guard's tests make a self-signed certificate with the openssl CLI.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -6,7 +6,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { exitOnSignals, loadEnvOrExit, recordRequests, registerLiveness, requestIdOf, startDefaultMetrics } from '@quire/platform';
-import { GatewayEnv } from './gateway.env';
+import { frameAncestorsOf, GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
 import { gatewaySecurityHeaders } from './http/security-headers';
 import { registerMultipart } from './uploads/multipart';
@@ -20,7 +20,7 @@ export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplica
     routerOptions: { ignoreTrailingSlash: true },
   });
   const fastify = adapter.getInstance();
-  const security = gatewaySecurityHeaders();
+  const security = gatewaySecurityHeaders(frameAncestorsOf(env.VIEWER_FRAME_ANCESTORS));
   // Hooks in callback style: no promise per request on the hot path.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(security.for(request.url)).header('x-request-id', request.id);

@@ -12,6 +12,8 @@ export const ViewingSubjects = {
   pageAttributes: 'svc.viewing-session.pages.page_attributes',
   pageImage: 'svc.viewing-session.pages.image',
   text: 'svc.viewing-session.pages.text',
+  /** What the browser viewer needs before its first page: the session's kind (single | comparison). */
+  viewerSession: 'svc.viewing-session.pages.viewer_session',
   /** An `Accusoft-Secret` header value → the principal of its account (the gateway caches it). */
   resolveSecret: 'svc.viewing-session.secrets.resolve',
   /** Creates the account's secret, or replaces it (the old one stops working at once). Admins only. */

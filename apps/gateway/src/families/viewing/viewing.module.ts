@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityResolutionModule } from '../../auth/identity-resolution.module';
 import { RawSourceBody } from './raw-source-body';
+import { ViewerSessionController } from './viewer-session.controller';
 import { ViewingPackagesController } from './viewing-packages.controller';
 import { ViewingPagesController } from './viewing-pages.controller';
 import { ViewingSecretsController } from './viewing-secrets.controller';
@@ -9,7 +10,7 @@ import { ViewingSessionsController } from './viewing-sessions.controller';
 /** The viewing family's session, page and secret routes (mount: Mounts['viewing'], `/pas`). */
 @Module({
   imports: [IdentityResolutionModule],
-  controllers: [ViewingSessionsController, ViewingPagesController, ViewingSecretsController, ViewingPackagesController],
+  controllers: [ViewingSessionsController, ViewingPagesController, ViewingSecretsController, ViewingPackagesController, ViewerSessionController],
   providers: [RawSourceBody],
 })
 export class ViewingModule {}
