@@ -8,3 +8,4 @@ export * from './ws-client';
 export * from './medium';
 export * from './medium-outbox';
 export * from './e2e-stack';
+export * from './browser';
