@@ -243,10 +243,17 @@ async function open(): Promise<void> {
     return;
   }
   setState('loading', 'Loading document…');
-  const session = await viewerSession(sessionId);
+  // One round trip for what the layout needs: the session's kind, and the page count and page 0
+  // size of its document asked at the same time. A comparison (whose unsided calls answer its
+  // revised document, ADR 012) then asks for each side.
+  const unsided = new PageApi(sessionId);
+  const firstOf = (api: PageApi) => Promise.all([api.pageCount(), api.pageSize(0)]).then(([pageCount, firstSize]) => ({ api, pageCount, firstSize }));
+  const [session, single] = await Promise.all([viewerSession(sessionId), firstOf(unsided)]);
   const sides = session.kind === 'comparison' ? ([['original', 'Original'], ['revised', 'Revised']] as const) : ([[undefined, undefined]] as const);
-  const apis = sides.map(([side]) => new PageApi(sessionId, side));
-  const opened = await Promise.all(apis.map(async (api) => ({ api, pageCount: await api.pageCount(), firstSize: await api.pageSize(0) })));
+  const opened =
+    session.kind === 'comparison'
+      ? await Promise.all([firstOf(new PageApi(sessionId, 'original')), firstOf(new PageApi(sessionId, 'revised'))])
+      : [single];
   // The views call back into the viewer, which is made from the views.
   const late: { viewer?: Viewer } = {};
   let firstImages = 0;
