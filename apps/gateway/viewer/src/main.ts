@@ -90,7 +90,9 @@ class Viewer {
   startExtras(): void {
     this.thumbnails?.start();
     void this.changes?.load().catch((error: unknown) => {
-      ui.changesTitle.textContent = `Changes could not be loaded: ${describe(error).detail}`;
+      const why = error instanceof ViewerApiError ? `${error.message} (${error.errorCode ?? error.status})` : String(error);
+      ui.changesTitle.textContent = `Changes could not be loaded: ${why}`;
+      ui.changesTitle.classList.add('error');
     });
   }
 
