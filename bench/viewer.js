@@ -36,6 +36,10 @@ function twentyPageDocx(tag) {
   );
 }
 
+function stepMedians(results) {
+  return Object.fromEntries(Object.keys(results[0].steps).map((step) => [step, median(results.map((r) => r.steps[step] ?? NaN))]));
+}
+
 async function main() {
   const { chromium } = require('playwright-core');
   const stack = await openStack('viewer');
@@ -80,13 +84,25 @@ async function main() {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       if ((await page.getAttribute('html', 'data-state')) === 'error') throw new Error(`viewer error: ${await page.textContent('#status')}`);
       const markMs = await page.evaluate(`performance.getEntriesByName('quire-viewer:first-page')[0].startTime`);
+      // Where the time went (ms from navigation start, when each answer ended).
+      const steps = await page.evaluate(`(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const ended = (test) => { const r = performance.getEntriesByType('resource').find((e) => test(e.name)); return r ? Math.round(r.responseEnd) : null; };
+        return {
+          html: Math.round(nav.responseEnd),
+          script: ended((n) => /\\/viewer\\/assets\\/.*\\.js$/.test(n)),
+          session: ended((n) => n.includes('/pas/quire/viewerSession')),
+          attributes: ended((n) => n.includes('/Page/q/0/Attributes')),
+          image: ended((n) => /\\/pas\\/Page\\/q\\/0\\?/.test(n)),
+        };
+      })()`);
       await page.waitForTimeout(settleMs);
       if (screenshot) await page.screenshot({ path: screenshot });
       const fetched = (await Promise.all(bodies)).filter(Boolean);
       await context.close();
       const full = fetched.filter((f) => !f.thumbnail);
       const scale = /Scale=([\d.]+)/.exec(full[0]?.url ?? '')?.[1] ?? '1';
-      return { markMs, wallMs, fullBytes: full.reduce((sum, f) => sum + f.bytes, 0), fullImages: full.length, thumbBytes: fetched.filter((f) => f.thumbnail).reduce((sum, f) => sum + f.bytes, 0), scale };
+      return { markMs, wallMs, steps, fullBytes: full.reduce((sum, f) => sum + f.bytes, 0), fullImages: full.length, thumbBytes: fetched.filter((f) => f.thumbnail).reduce((sum, f) => sum + f.bytes, 0), scale };
     }
 
     // (1) cached: convert once, then a new session on the same bytes per run.
@@ -122,12 +138,14 @@ async function main() {
         p50Ms: round(median(cached.map((r) => r.markMs))),
         wallP50Ms: round(median(cached.map((r) => r.wallMs))),
         runsMs: cached.map((r) => round(r.markMs)),
+        stepsP50Ms: stepMedians(cached),
         targetMs: 300,
       },
       newDocx: {
         p50Ms: round(median(fresh.map((r) => r.markMs))),
         wallP50Ms: round(median(fresh.map((r) => r.wallMs))),
         runsMs: fresh.map((r) => round(r.markMs)),
+        stepsP50Ms: stepMedians(fresh),
         targetMs: 1500,
       },
       bytesAtOpen: {

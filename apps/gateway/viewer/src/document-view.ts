@@ -142,7 +142,8 @@ export class DocumentView {
     const made: HTMLDivElement[] = [];
     for (const rect of rects) {
       const mark = document.createElement('div');
-      mark.className = `mark ${className}`;
+      // A zero-width box is a caret: where text was deleted (revised side) or will be inserted (original side).
+      mark.className = rect.width < 1 ? `mark caret ${className}` : `mark ${className}`;
       if (title) mark.title = title;
       mark.style.left = `${(rect.x / size.width) * 100}%`;
       mark.style.top = `${(rect.y / size.height) * 100}%`;
