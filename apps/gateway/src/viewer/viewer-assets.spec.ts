@@ -25,6 +25,18 @@ describe('viewer assets and settings', () => {
     expect(assets.asset('../index.html')).toBeUndefined();
   });
 
+  it("names a session's first calls as preloads in its page; any other id gets the plain page", () => {
+    mkdirSync(path.join(dir, 'assets'));
+    writeFileSync(path.join(dir, 'index.html'), '<head><!--quire:preload--></head>');
+    const assets = new ViewerAssets(dir);
+    const id = 'A'.repeat(32);
+    const page = assets.pageFor(id)!.toString();
+    expect(page).toContain(`<link rel="preload" href="/pas/quire/viewerSession?DocumentID=u${id}" as="fetch" crossorigin>`);
+    expect(page).toContain(`/pas/Document/q/Attributes?DocumentID=u${id}`);
+    expect(page).toContain(`/pas/Page/q/0/Attributes?DocumentID=u${id}`);
+    for (const other of [undefined, '"><script>x</script>', ['a'], 'short']) expect(assets.pageFor(other)!.toString()).toBe('<head><!--quire:preload--></head>');
+  });
+
   it('a missing build is a message that says how to build, not an empty page', () => {
     const assets = new ViewerAssets(path.join(dir, 'nothing'));
     expect(assets.page).toBeUndefined();

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Public } from '@quire/platform';
@@ -16,12 +16,12 @@ export class ViewerController {
 
   @Public()
   @Get()
-  page(@Res() reply: FastifyReply): void {
+  page(@Query('viewingSessionId') viewingSessionId: unknown, @Res() reply: FastifyReply): void {
     if (!this.viewer.page) {
       void reply.status(503).header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store').send(`${this.viewer.missing}\n`);
       return;
     }
-    void reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(this.viewer.page);
+    void reply.status(200).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(this.viewer.pageFor(viewingSessionId));
   }
 
   @Public()

@@ -67,7 +67,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function getJson<T>(url: string): Promise<T> {
   const deadline = Date.now() + NOT_READY_DEADLINE_MS;
   for (;;) {
-    const response = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    // A plain same-origin GET, so it matches the page's <link rel="preload" as="fetch" crossorigin>.
+    const response = await fetch(url, { credentials: 'same-origin' });
     if (response.ok) return (await response.json()) as T;
     let body: { errorCode?: string; message?: string; errorDetails?: { message?: string } } = {};
     try {

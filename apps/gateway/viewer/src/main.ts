@@ -4,7 +4,7 @@ import { ChangeList } from './changes';
 import { DocumentView } from './document-view';
 import { Search } from './search';
 import { ThumbnailStrip } from './thumbnails';
-import { clampZoom, fitZoom, stepZoom, ZoomMode } from './zoom';
+import { clampZoom, fitZoom, imageScaleFor, stepZoom, ZoomMode } from './zoom';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -249,6 +249,8 @@ async function open(): Promise<void> {
   // size of its document asked at the same time. A comparison (whose unsided calls answer its
   // revised document, ADR 012) then asks for each side.
   const unsided = new PageApi(sessionId);
+  // Kept referenced until page 1 is shown, so its request is not dropped with it.
+  const early = { image: firstPageEarly(unsided) as HTMLImageElement | undefined };
   const firstOf = (api: PageApi) => Promise.all([api.pageCount(), api.pageSize(0)]).then(([pageCount, firstSize]) => ({ api, pageCount, firstSize }));
   const [session, single] = await Promise.all([viewerSession(sessionId), firstOf(unsided)]);
   const sides = session.kind === 'comparison' ? ([['original', 'Original'], ['revised', 'Revised']] as const) : ([[undefined, undefined]] as const);
@@ -265,6 +267,7 @@ async function open(): Promise<void> {
         label: sides[i]![1],
         onCurrentPage: (page) => late.viewer?.onCurrentPage(views[i]!, page),
         onFirstImage: () => {
+          early.image = undefined;
           if (++firstImages < opened.length) return;
           performance.mark('quire-viewer:first-page');
           document.documentElement.dataset['firstPage'] = 'visible';
@@ -281,6 +284,24 @@ async function open(): Promise<void> {
   if (firstImages >= opened.length) viewer.startExtras();
   setState('ready');
   main.scroller.focus({ preventScroll: true });
+}
+
+/** A US Letter page at 96 dpi: what most documents' page 0 is, before its attributes say. */
+const LETTER = { width: 816, height: 1056 };
+
+/**
+ * Page 1's image asked for at once, beside the session and page attributes, at the scale fit
+ * width will most likely need: when the layout asks for the same URL the browser already has it
+ * (or has it on the way), which saves a round trip from the first page's time. A guess that
+ * misses (another page size, a comparison's narrower columns) costs that one image.
+ */
+function firstPageEarly(api: PageApi): HTMLImageElement {
+  const available = { width: ui.documents.clientWidth - 48, height: ui.documents.clientHeight - 32 };
+  const image = new Image();
+  image.decoding = 'async';
+  image.addEventListener('error', () => undefined);
+  if (available.width > 0) image.src = api.pageImageUrl(0, imageScaleFor(fitZoom('fit-width', LETTER, available), window.devicePixelRatio || 1));
+  return image;
 }
 
 open().catch((error: unknown) => {
