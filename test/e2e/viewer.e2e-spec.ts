@@ -295,6 +295,16 @@ describe('browser viewer (Chromium + gateway + viewing-session + identity)', () 
     };
     await api('PUT', `/pas/v2/viewingSessions/${id}/sourceFile/original`, undefined, original);
     await api('PUT', `/pas/v2/viewingSessions/${id}/sourceFile/revised`, undefined, revised);
+    // Opened once the comparison is computed: while it runs, revisionData answers 480 NotReady
+    // (waited out by the viewer, but logged by the browser as a failed load).
+    await waitFor(
+      async () => {
+        const response = await fetch(`${gateway.url}/pas/v2/viewingSessions/${id}/revisionData?limit=1000`);
+        const body = (await response.json()) as { continueToken?: string };
+        return response.status === 200 && !body.continueToken;
+      },
+      { timeoutMs: 120_000, intervalMs: 500, description: 'the comparison to be computed' },
+    );
     const page = await context.newPage();
     const consoleErrors = recordConsoleErrors(page);
     try {
