@@ -106,7 +106,8 @@ class Viewer {
 
   goTo(page: number): void {
     const target = Math.max(0, Math.min(this.active.pageCount - 1, page));
-    for (const view of this.views) if (view === this.active || this.views.length === 1) view.scrollToPage(target);
+    // A comparison's columns go to the same page number (each within its own page count).
+    for (const view of this.views) view.scrollToPage(target);
     ui.pageInput.value = String(target + 1);
   }
 
@@ -117,13 +118,12 @@ class Viewer {
   }
 
   private applyZoom(): void {
-    for (const view of this.views) {
-      if (this.mode !== 'custom') {
-        const reference = view.referenceSize;
-        this.zoom = Math.min(...this.views.map((v) => fitZoom(this.mode as 'fit-width' | 'fit-page', reference, v.available)));
-      }
-      view.setZoom(this.zoom);
+    if (this.mode !== 'custom') {
+      // One zoom for every column: the one that fits the largest page known in each.
+      const mode = this.mode;
+      this.zoom = Math.min(...this.views.map((view) => fitZoom(mode, view.referenceSize, view.available)));
     }
+    for (const view of this.views) view.setZoom(this.zoom);
     const percent = Math.round(this.zoom * 100);
     const preset = [...ui.zoomSelect.options].find((option) => option.value === String(this.zoom));
     if (this.mode !== 'custom') ui.zoomSelect.value = this.mode;
