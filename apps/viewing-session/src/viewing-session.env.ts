@@ -99,4 +99,28 @@ export class ViewingSessionEnv extends ServiceEnv {
   /** Renditions not used for this many hours are swept. */
   @IntEnv({ min: 1 })
   VIEWING_RENDITION_TTL_HOURS: number = 24 * 7;
+
+  /** Pages read from each document per comparison window, in one text call (ADR 020). */
+  @IntEnv({ min: 1, max: 100 })
+  VIEWING_COMPARISON_WINDOW_PAGES: number = 4;
+
+  /** An unchanged run of this many words is where a comparison window may be cut. */
+  @IntEnv({ min: 1, max: 100 })
+  VIEWING_COMPARISON_ANCHOR_WORDS: number = 4;
+
+  /** Words carried without an anchor before a window is finalized anyway (bounds memory and diff time). */
+  @IntEnv({ min: 100 })
+  VIEWING_COMPARISON_MAX_CARRY_WORDS: number = 5000;
+
+  /** A replica computing a comparison renews its lease; one that died is replaced after this. */
+  @IntEnv({ min: 5, max: 3600 })
+  VIEWING_COMPARISON_LEASE_SECONDS: number = 30;
+
+  /** revisionData `limit` when none is given. */
+  @IntEnv({ min: 1, max: 10_000 })
+  VIEWING_REVISION_DATA_DEFAULT_LIMIT: number = 100;
+
+  /** The largest revisionData `limit` accepted (more is 480 InvalidInput at `limit`). */
+  @IntEnv({ min: 1, max: 10_000 })
+  VIEWING_REVISION_DATA_MAX_LIMIT: number = 1000;
 }

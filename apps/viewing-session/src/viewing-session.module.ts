@@ -2,6 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceSchemas } from '@quire/contracts';
 import { OutboundUrlPolicy, ServicePlatformModule, SystemModule } from '@quire/platform';
 import { ViewingSessionEnv } from './viewing-session.env';
+import { Comparison } from './comparisons/comparison.entity';
+import { ComparisonRunner } from './comparisons/comparison-runner';
+import { ComparisonsController } from './comparisons/comparisons.controller';
+import { ComparisonsRepository } from './comparisons/comparisons.repository';
+import { ComparisonsService } from './comparisons/comparisons.service';
 import { migrations } from './migrations';
 import { ViewingPackage } from './packages/viewing-package.entity';
 import { ViewingPackagesController } from './packages/viewing-packages.controller';
@@ -25,7 +30,7 @@ import { VersionAddedTrigger } from './triggers/version-added-trigger';
 import { WatermarkedImages } from './watermarks/watermarked-images';
 
 /** Every entity of the `viewing` schema. */
-export const viewingEntities = [ViewingSession, ViewingSessionSource, ViewingSecret, Rendition, ViewingPackage];
+export const viewingEntities = [ViewingSession, ViewingSessionSource, ViewingSecret, Rendition, ViewingPackage, Comparison];
 
 /** Sessions, their sources, secrets and the page API (viewing-api); renditions are viewing-render's. */
 export const viewingSessionProviders = [
@@ -40,6 +45,9 @@ export const viewingSessionProviders = [
   ViewingSessionsService,
   WatermarkedImages,
 ];
+
+/** Comparison of a comparison session's two documents (ADR 020). */
+export const comparisonProviders = [ComparisonsRepository, ComparisonRunner, ComparisonsService];
 
 @Module({})
 export class ViewingSessionModule {
@@ -57,9 +65,10 @@ export class ViewingSessionModule {
         SystemModule.forService('viewing-session'),
         RenditionsModule,
       ],
-      controllers: [ViewingSessionsController, ViewingSecretsController, ViewingPackagesController],
+      controllers: [ViewingSessionsController, ViewingSecretsController, ViewingPackagesController, ComparisonsController],
       providers: [
         ...viewingSessionProviders,
+        ...comparisonProviders,
         SessionExpirySweeper,
         // Started after migrations (main.ts).
         VersionAddedTrigger,

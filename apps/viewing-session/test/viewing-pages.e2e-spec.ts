@@ -69,6 +69,11 @@ describe('viewing page API in the gateway (real gateway, S3, NATS)', () => {
     const text = await fetch(`${gateway.url}/pas/Document/q/1-4/Text?DocumentID=u${sessionId}`);
     expect(text.status).toBe(200);
     expect(asked.at(-1)!.data).toEqual({ viewingSessionId: sessionId, begin: 1, end: 4 });
+    // A comparison's other document: side= goes to the service with every page call.
+    await (await fetch(`${gateway.url}/pas/Document/q/0-0/Text?DocumentID=u${sessionId}&side=original`)).arrayBuffer();
+    expect(asked.at(-1)!.data).toEqual({ viewingSessionId: sessionId, side: 'original', begin: 0, end: 0 });
+    await (await fetch(`${gateway.url}/pas/Page/q/1/160x160?DocumentID=u${sessionId}&side=revised`)).arrayBuffer();
+    expect(asked.at(-1)!.data).toMatchObject({ side: 'revised', page: 1, thumbnailWidth: 160 });
   });
 
   it('refuses bad parameters with 480 naming them, and maps a missing session to 404', async () => {
@@ -79,6 +84,8 @@ describe('viewing page API in the gateway (real gateway, S3, NATS)', () => {
       [`/pas/Page/q/0/big?DocumentID=u${sessionId}`, 'size'],
       [`/pas/Document/q/4-x/Text?DocumentID=u${sessionId}`, 'range'],
       [`/pas/Document/q/Attributes`, 'DocumentID'],
+      [`/pas/Page/q/0?DocumentID=u${sessionId}&side=left`, 'side'],
+      [`/pas/Document/q/Attributes?DocumentID=u${sessionId}&side=ORIGINAL`, 'side'],
     ];
     for (const [path, at] of cases) {
       const response = await fetch(`${gateway.url}${path}`);

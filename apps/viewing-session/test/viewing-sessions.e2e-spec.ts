@@ -90,7 +90,7 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
       [{ source: { type: 'upload' }, watermarks: [{ ...watermarks[0], opacity: 7 }] }, { errorCode: 'InvalidInput', at: 'watermarks.0.opacity' }],
       [{}, { errorCode: 'InvalidInput', at: 'source' }],
       [
-        { source: { type: 'comparison', original: { type: 'document', fileName: 'original.pdf' }, revised: { type: 'url', url: 'http://mysite.com/documents/revised.docx' } } },
+        { source: { type: 'comparison', original: { type: 'document', fileName: 'original.xlsx' }, revised: { type: 'url', url: 'http://mysite.com/documents/revised.docx' } } },
         { errorCode: 'UnsupportedFormatForComparison', at: 'source.original.fileName' },
       ],
     ];
@@ -131,13 +131,14 @@ describe('viewing sessions (gateway + viewing-session + docrepo + identity)', ()
     expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, pdf, { authorization: `Bearer ${outsider.token}` })).toMatchObject({ status: 404 });
   });
 
-  it('comparison by upload: original / revised docx only, once each; a single SourceFile is IncorrectUsage', async () => {
+  it('comparison by upload: original / revised doc, docx, odt or pdf only, once each; a single SourceFile is IncorrectUsage', async () => {
     const created = await create({ source: { type: 'comparison', original: { type: 'upload' }, revised: { type: 'document', fileName: `docrepo:${documentId}` } } });
     expect(created.status).toBe(200);
     const id = created.json['viewingSessionId'] as string;
     const put = (path: string, body: Buffer) => call('PUT', path, { body, headers: withSecret() });
     expect(await put(`/pas/ViewingSession/u${id}/SourceFile`, docx)).toMatchObject({ status: 480, json: { errorCode: 'IncorrectUsage' } });
-    expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, pdf)).toMatchObject({ status: 480, json: { errorCode: 'UnsupportedFormatForComparison' } });
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, png)).toMatchObject({ status: 480, json: { errorCode: 'UnsupportedFormatForComparison' } });
     expect((await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, docx)).status).toBe(200);
     expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/original`, docx)).toMatchObject({ status: 480, json: { errorCode: 'CannotChangeDocument' } });
     expect(await put(`/pas/v2/viewingSessions/${id}/sourceFile/revised`, docx)).toMatchObject({ status: 480, json: { errorCode: 'CannotChangeDocument' } });

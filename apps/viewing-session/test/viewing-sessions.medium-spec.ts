@@ -158,7 +158,7 @@ describe('viewing sessions (medium)', () => {
       await failure(create(principal, { source: { type: 'comparison', documentId: 'd1', original: { type: 'upload' }, revised: { type: 'upload' } } })),
     ).toMatchObject({ errorCode: 'InputNotSupportedWithDocumentId', at: 'source.type' });
     expect(
-      await failure(create(principal, { source: { type: 'comparison', original: { type: 'document', fileName: 'notes.pdf' }, revised: { type: 'upload' } } })),
+      await failure(create(principal, { source: { type: 'comparison', original: { type: 'document', fileName: 'notes.xlsx' }, revised: { type: 'upload' } } })),
     ).toMatchObject({ errorCode: 'UnsupportedFormatForComparison', at: 'source.original.fileName' });
     expect(documents.lookups.length).toBe(before);
     // A viewing package source without packages in this build is FeatureDisabled, not a 5xx.
@@ -180,7 +180,7 @@ describe('viewing sessions (medium)', () => {
     expect(await failure(files.reserve(principal, { viewingSessionId: document.viewingSessionId, slot: 'revised' }))).toMatchObject({ errorCode: 'IncorrectUsage' });
   });
 
-  it('comparison: original and revised by upload (doc / docx only, bytes checked), a single SourceFile is IncorrectUsage', async () => {
+  it('comparison: original and revised by upload (doc / docx / odt / pdf only, bytes checked), a single SourceFile is IncorrectUsage', async () => {
     const principal = as(A);
     const files = context.get(SourceFilesService);
     const { viewingSessionId } = await create(principal, {
@@ -188,8 +188,8 @@ describe('viewing sessions (medium)', () => {
     });
     expect(await failure(files.reserve(principal, { viewingSessionId, slot: 'single' }))).toMatchObject({ errorCode: 'IncorrectUsage' });
     expect(await failure(files.reserve(principal, { viewingSessionId, slot: 'original' }))).toMatchObject({ errorCode: 'CannotChangeDocument' });
-    const pdf = Buffer.from('%PDF-1.4 not a docx');
-    const refused = await failure(upload(principal, viewingSessionId, 'revised', pdf));
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const refused = await failure(upload(principal, viewingSessionId, 'revised', png));
     expect(refused).toMatchObject({ errorCode: 'UnsupportedFormatForComparison' });
     await upload(principal, viewingSessionId, 'revised', Buffer.concat([Buffer.from('504b0304', 'hex'), Buffer.alloc(64)]));
     expect(await failure(files.reserve(principal, { viewingSessionId, slot: 'revised' }))).toMatchObject({ errorCode: 'CannotChangeDocument' });

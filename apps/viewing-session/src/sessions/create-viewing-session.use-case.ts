@@ -9,6 +9,7 @@ import {
   ViewingSourceBody,
 } from '@quire/contracts';
 import { ObjectStorage, Transactional } from '@quire/platform';
+import { ComparisonsService } from '../comparisons/comparisons.service';
 import { Renditions, SourceObject, ViewingPackages } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { DocumentSources } from './document-sources';
@@ -22,8 +23,14 @@ export function newViewingSessionId(): string {
   return randomBytes(24).toString('base64url');
 }
 
-const COMPARABLE_NAME = /\.docx?$/i;
-const COMPARABLE_TYPES = new Set(['application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document']);
+/** The formats a comparison compares (ADR 020): doc, docx, odt and pdf. */
+const COMPARABLE_NAME = /\.(docx?|odt|pdf)$/i;
+const COMPARABLE_TYPES = new Set([
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.oasis.opendocument.text',
+  'application/pdf',
+]);
 
 export function isComparable(source: { name?: string | null; contentType?: string | null }): boolean {
   return COMPARABLE_TYPES.has(source.contentType ?? '') || COMPARABLE_NAME.test(source.name ?? '');
@@ -55,6 +62,7 @@ export class CreateViewingSessionUseCase {
     private readonly env: ViewingSessionEnv,
     private readonly storage: ObjectStorage,
     @Optional() private readonly packages?: ViewingPackages,
+    @Optional() private readonly comparisons?: ComparisonsService,
   ) {}
 
   async execute(principal: Principal, body: CreateViewingSessionBody): Promise<ViewingSessionCreatedReply> {
@@ -69,6 +77,7 @@ export class CreateViewingSessionUseCase {
       await this.storage.deleteQuietly(fetched);
       throw error;
     }
+    if (body.source.type === 'comparison') await this.comparisons?.startWhenReady(principal, id);
     return { viewingSessionId: id };
   }
 
@@ -84,7 +93,7 @@ export class CreateViewingSessionUseCase {
       for (const part of ['original', 'revised'] as const) {
         const fileName = source[part]?.fileName;
         if (source[part]?.type === 'document' && fileName && /\.[A-Za-z0-9]{1,8}$/.test(fileName) && !COMPARABLE_NAME.test(fileName)) {
-          throw viewingInputError('UnsupportedFormatForComparison', 'Only doc and docx can be compared', { in: 'body', at: `source.${part}.fileName` });
+          throw viewingInputError('UnsupportedFormatForComparison', 'Only doc, docx, odt and pdf can be compared', { in: 'body', at: `source.${part}.fileName` });
         }
       }
     }
@@ -146,7 +155,7 @@ export class CreateViewingSessionUseCase {
 
   private async started(principal: Principal, planned: PlannedSource, comparing: boolean, at: string): Promise<PlannedSource> {
     if (comparing && !isComparable(planned.object!)) {
-      throw viewingInputError('UnsupportedFormatForComparison', 'Only doc and docx can be compared', { in: 'body', at });
+      throw viewingInputError('UnsupportedFormatForComparison', 'Only doc, docx, odt and pdf can be compared', { in: 'body', at });
     }
     const { renditionId } = await this.renditions.start(principal, planned.object!);
     return { ...planned, renditionId };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DocumentAttributesRequest, PageImageReply, PageImageRequest, PageRequest, TextRequest, ViewerRequest, ViewerSessionReply } from '@quire/contracts';
+import { ComparisonSide, DocumentAttributesRequest, PageImageReply, PageImageRequest, PageRequest, TextRequest, ViewerRequest, ViewerSessionReply } from '@quire/contracts';
 import { Renditions, PageText } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { WatermarkedImages } from '../watermarks/watermarked-images';
@@ -32,7 +32,7 @@ export class PagesService {
   }
 
   async documentAttributes(request: DocumentAttributesRequest): Promise<{ pageCount: number; pageCountConfidence: number }> {
-    const { session, renditionId } = await this.rendition(request.viewingSessionId);
+    const { session, renditionId } = await this.rendition(request.viewingSessionId, request.side);
     const attributes = await this.renditions.documentAttributes(session, renditionId, {
       waitMs: this.env.VIEWING_PAGE_WAIT_MS,
       ...(request.desiredConfidence !== undefined ? { desiredConfidence: request.desiredConfidence } : {}),
@@ -41,7 +41,7 @@ export class PagesService {
   }
 
   async pageAttributes(request: PageRequest): Promise<{ imageWidth: number; imageHeight: number }> {
-    const { session, renditionId } = await this.rendition(request.viewingSessionId);
+    const { session, renditionId } = await this.rendition(request.viewingSessionId, request.side);
     const { width, height } = await this.renditions.pageAttributes(session, renditionId, request.page, { waitMs: this.env.VIEWING_PAGE_WAIT_MS });
     return { imageWidth: width, imageHeight: height };
   }
@@ -52,7 +52,7 @@ export class PagesService {
       throw viewingInputError('InvalidInput', `Thumbnail sizes are ${THUMBNAIL_SIZES.join(', ')}`, { in: 'path', at: 'size' });
     }
     if (thumbnail && request.contentType === 'svg') throw viewingInputError('InvalidInput', 'Thumbnails are png or jpeg', { in: 'query', at: 'ContentType' });
-    const { session, renditionId } = await this.rendition(request.viewingSessionId);
+    const { session, renditionId } = await this.rendition(request.viewingSessionId, request.side);
     const waitMs = this.env.VIEWING_PAGE_WAIT_MS;
     const clean = await this.renditions.pageImage(session, renditionId, request.page, {
       contentType: request.contentType,
@@ -68,16 +68,22 @@ export class PagesService {
   async text(request: TextRequest): Promise<{ pages: PageText[] }> {
     if (request.end < request.begin) throw viewingInputError('InvalidInput', 'end is before begin', { in: 'path', at: 'end' });
     if (request.end - request.begin > 100) throw viewingInputError('InvalidInput', 'At most 101 pages of text at once', { in: 'path', at: 'end' });
-    const { session, renditionId } = await this.rendition(request.viewingSessionId);
+    const { session, renditionId } = await this.rendition(request.viewingSessionId, request.side);
     return { pages: await this.renditions.text(session, renditionId, request.begin, request.end, { waitMs: this.env.VIEWING_PAGE_WAIT_MS }) };
   }
 
-  /** The live session and the rendition its pages come from (a comparison's: the revised document). */
-  private async rendition(viewingSessionId: string): Promise<{ session: ViewingSession; renditionId: string }> {
+  /**
+   * The live session and the rendition its pages come from: a comparison's `side` (revised unless
+   * `side=original`); a single-document session has no original side (480 at `side`).
+   */
+  private async rendition(viewingSessionId: string, side: ComparisonSide = 'revised'): Promise<{ session: ViewingSession; renditionId: string }> {
     const session = await this.sessions.findLiveById(viewingSessionId);
     if (!session) throw documentNotFound();
+    if (session.kind !== 'comparison' && side === 'original') {
+      throw viewingInputError('InvalidInput', 'side=original is for comparison sessions only', { in: 'query', at: 'side' });
+    }
     const sources = await this.sessions.sources(session, session.id);
-    const source = sources.find((s) => s.slot === 'single') ?? sources.find((s) => s.slot === 'revised');
+    const source = session.kind === 'comparison' ? sources.find((s) => s.slot === side) : sources.find((s) => s.slot === 'single');
     if (!source?.renditionId) {
       throw viewingInputError('InvalidInput', 'The document has not been uploaded yet', { in: 'query', at: 'DocumentID' });
     }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   CommitSourceFileRequest,
   Principal,
@@ -10,6 +10,7 @@ import {
 } from '@quire/contracts';
 import { DomainError } from '@quire/errors';
 import { ObjectStorage, Transactional } from '@quire/platform';
+import { ComparisonsService } from '../comparisons/comparisons.service';
 import { Renditions } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { newSessionSourceKey, sessionSourcePrefix } from './storage-keys';
@@ -17,8 +18,8 @@ import { ViewingSession } from './viewing-session.entities';
 import { ViewingSessionsRepository } from './viewing-sessions.repository';
 import { documentNotFound, viewingInputError } from './viewing-errors';
 
-/** docx (zip) and doc (OLE compound file) by their first bytes. */
-const COMPARABLE_SIGNATURES = ['504b0304', 'd0cf11e0a1b11ae1'];
+/** docx / odt (zip), doc (OLE compound file) and pdf (`%PDF-`) by their first bytes. */
+const COMPARABLE_SIGNATURES = ['504b0304', 'd0cf11e0a1b11ae1', '255044462d'];
 
 /**
  * `PUT …/SourceFile` (a single upload) and `PUT /v2/viewingSessions/{id}/sourceFile/original|revised`
@@ -33,6 +34,7 @@ export class SourceFilesService {
     private readonly renditions: Renditions,
     private readonly storage: ObjectStorage,
     private readonly env: ViewingSessionEnv,
+    @Optional() private readonly comparisons?: ComparisonsService,
   ) {}
 
   async reserve(principal: Principal, request: ReserveSourceFileRequest): Promise<ReserveSourceFileReply> {
@@ -54,7 +56,7 @@ export class SourceFilesService {
       const stored = await this.storage.head(key);
       if (!stored || stored.size !== request.sizeBytes) throw viewingInputError('InvalidInput', 'The uploaded file was not stored', { in: 'body' });
       if (request.slot !== 'single' && !COMPARABLE_SIGNATURES.some((signature) => request.headHex.startsWith(signature))) {
-        throw viewingInputError('UnsupportedFormatForComparison', 'Only doc and docx can be compared', { in: 'body' });
+        throw viewingInputError('UnsupportedFormatForComparison', 'Only doc, docx, odt and pdf can be compared', { in: 'body' });
       }
       const source = await this.sessions.source(principal, session.id, request.slot);
       const name = source?.reference ?? `${request.slot}`;
@@ -66,11 +68,12 @@ export class SourceFilesService {
         name,
       });
       await this.record(principal, session, request, key, name, renditionId);
-      return {};
     } catch (error) {
       await this.storage.deleteQuietly([key]);
       throw error;
     }
+    if (request.slot !== 'single') await this.comparisons?.startWhenReady(principal, request.viewingSessionId);
+    return {};
   }
 
   @Transactional()

@@ -272,7 +272,16 @@ export interface SourceFileLocation {
   name: string;
 }
 
-export class ViewerRequest extends ViewingSessionIdRequest {}
+/** Which document of a comparison session a viewer call reads (`side=`; default revised). */
+export const ComparisonSides = ['original', 'revised'] as const;
+export type ComparisonSide = (typeof ComparisonSides)[number];
+
+export class ViewerRequest extends ViewingSessionIdRequest {
+  /** Comparison sessions only for `original` (a single-document session answers 480 at `side`). */
+  @IsOptional()
+  @IsIn(ComparisonSides)
+  side?: ComparisonSide;
+}
 
 export class DocumentAttributesRequest extends ViewerRequest {
   @IsOptional()

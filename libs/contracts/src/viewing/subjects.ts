@@ -14,6 +14,8 @@ export const ViewingSubjects = {
   text: 'svc.viewing-session.pages.text',
   /** What the browser viewer needs before its first page: the session's kind (single | comparison). */
   viewerSession: 'svc.viewing-session.pages.viewer_session',
+  /** A comparison session's changes, paged (`GET /pas/v2/viewingSessions/{id}/revisionData`). */
+  revisionData: 'svc.viewing-session.comparisons.revision_data',
   /** An `Accusoft-Secret` header value → the principal of its account (the gateway caches it). */
   resolveSecret: 'svc.viewing-session.secrets.resolve',
   /** Creates the account's secret, or replaces it (the old one stops working at once). Admins only. */

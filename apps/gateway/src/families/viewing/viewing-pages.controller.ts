@@ -8,7 +8,7 @@ import { RequestId } from '../../auth/auth.guard';
 import { GatewayEnv } from '../../gateway.env';
 import { contentDisposition, matchesEtag } from '../file-upload/byte-ranges';
 import { VariantCache } from '../file-upload/variant-cache';
-import { imageType, invalid, optionalNumber, pageNumber, pathSessionId, ViewerQuery, viewingSessionIdOf } from './viewing-query';
+import { comparisonSide, imageType, invalid, optionalNumber, pageNumber, pathSessionId, ViewerQuery, viewingSessionIdOf } from './viewing-query';
 
 /** The service waits up to VIEWING_PAGE_WAIT_MS for a page; the call may take that much longer. */
 const PAGE_TIMEOUT_MS = 65_000;
@@ -45,7 +45,7 @@ export class ViewingPagesController {
     const desiredConfidence = optionalNumber(query['DesiredPageCountConfidence'], 'DesiredPageCountConfidence', 1, 100);
     return this.rpc.request(
       ViewingSubjects.documentAttributes,
-      { viewingSessionId: viewingSessionIdOf(query['DocumentID']), ...(desiredConfidence !== undefined ? { desiredConfidence } : {}) },
+      { viewingSessionId: viewingSessionIdOf(query['DocumentID']), ...comparisonSide(query['side']), ...(desiredConfidence !== undefined ? { desiredConfidence } : {}) },
       { requestId, timeoutMs: PAGE_TIMEOUT_MS },
     );
   }
@@ -56,20 +56,21 @@ export class ViewingPagesController {
   pageAttributes(@Param('page') page: string, @Query() query: ViewerQuery, @RequestId() requestId: string): Promise<unknown> {
     return this.rpc.request(
       ViewingSubjects.pageAttributes,
-      { viewingSessionId: viewingSessionIdOf(query['DocumentID']), page: pageNumber(page) },
+      { viewingSessionId: viewingSessionIdOf(query['DocumentID']), ...comparisonSide(query['side']), page: pageNumber(page) },
       { requestId, timeoutMs: PAGE_TIMEOUT_MS },
     );
   }
 
   @Public()
   @Get('Page/q/:page')
-  @ApiOperation({ summary: 'A page image (Scale, ContentType png | jpeg | svg)' })
+  @ApiOperation({ summary: 'A page image (Scale, ContentType png | jpeg | svg; side=original | revised of a comparison)' })
   async page(@Param('page') page: string, @Query() query: ViewerQuery, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @RequestId() requestId: string): Promise<void> {
     const scale = optionalNumber(query['Scale'], 'Scale', 0.05, 8);
     const image = await this.rpc.request<PageImageReply>(
       ViewingSubjects.pageImage,
       {
         viewingSessionId: viewingSessionIdOf(query['DocumentID']),
+        ...comparisonSide(query['side']),
         page: pageNumber(page),
         contentType: imageType(query['ContentType'], PageContentTypes, 'png'),
         ...(scale !== undefined ? { scale } : {}),
@@ -96,6 +97,7 @@ export class ViewingPagesController {
       ViewingSubjects.pageImage,
       {
         viewingSessionId: viewingSessionIdOf(query['DocumentID']),
+        ...comparisonSide(query['side']),
         page: pageNumber(page),
         contentType: imageType(query['ContentType'], ['png', 'jpeg'], 'png'),
         thumbnailWidth: Number(match[1]),
@@ -114,7 +116,7 @@ export class ViewingPagesController {
     if (!match) throw invalid('path', 'range', 'The page range is {begin}-{end}');
     return this.rpc.request(
       ViewingSubjects.text,
-      { viewingSessionId: viewingSessionIdOf(query['DocumentID']), begin: Number(match[1]), end: Number(match[2]) },
+      { viewingSessionId: viewingSessionIdOf(query['DocumentID']), ...comparisonSide(query['side']), begin: Number(match[1]), end: Number(match[2]) },
       { requestId, timeoutMs: PAGE_TIMEOUT_MS },
     );
   }

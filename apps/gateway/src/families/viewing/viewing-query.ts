@@ -13,9 +13,12 @@ export function viewingSessionIdOf(documentId: unknown): string {
   return documentId.slice(1);
 }
 
-/** `u{id}` in a path. */
-export function pathSessionId(value: string, at = 'viewingSessionId'): string {
-  const id = value.startsWith('u') ? value.slice(1) : value;
+/**
+ * A session id in a path: `u{id}` on the `/ViewingSession/…` routes, the bare id on the
+ * `/v2/viewingSessions/{id}/…` ones (an id may itself start with `u`: never strip it there).
+ */
+export function pathSessionId(value: string, at = 'viewingSessionId', form: 'u' | 'bare' = 'u'): string {
+  const id = form === 'u' && value.startsWith('u') ? value.slice(1) : value;
   if (!/^[A-Za-z0-9_-]{22,64}$/.test(id)) throw DomainError.notFound('Viewing session', { errorCode: 'DocumentNotFound', in: 'path', at });
   return id;
 }
@@ -37,6 +40,13 @@ export function imageType(value: unknown, allowed: readonly string[], fallback: 
   const type = typeof value === 'string' ? value.toLowerCase().replace(/^image\//, '').replace(/\+xml$/, '') : '';
   if (!allowed.includes(type)) throw invalid('query', 'ContentType', `ContentType must be one of ${allowed.join(', ')}`);
   return type;
+}
+
+/** `side=original|revised` of a comparison session's page calls; absent: none (the service's default, revised). */
+export function comparisonSide(value: unknown): { side?: 'original' | 'revised' } {
+  if (value === undefined || value === '') return {};
+  if (value !== 'original' && value !== 'revised') throw invalid('query', 'side', 'side must be original or revised');
+  return { side: value };
 }
 
 /** Only the parameters a route knows; PrizmDoc's viewer adds cache busters (`_`, `iid`) we ignore. */

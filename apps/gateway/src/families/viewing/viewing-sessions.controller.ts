@@ -61,7 +61,7 @@ export class ViewingSessionsController {
   ): Promise<void> {
     const which = slot.toLowerCase();
     if (which !== 'original' && which !== 'revised') throw invalid('path', 'slot', 'The slot is original or revised');
-    await this.upload(pathSessionId(id), which, request, principal, requestId);
+    await this.upload(pathSessionId(id, 'viewingSessionId', 'bare'), which, request, principal, requestId);
   }
 
   /** Reserve (rules checked before a byte is read), stream to S3, commit (rules checked again). */

@@ -4,13 +4,21 @@ import { RawSourceBody } from './raw-source-body';
 import { ViewerSessionController } from './viewer-session.controller';
 import { ViewingPackagesController } from './viewing-packages.controller';
 import { ViewingPagesController } from './viewing-pages.controller';
+import { ViewingRevisionsController } from './viewing-revisions.controller';
 import { ViewingSecretsController } from './viewing-secrets.controller';
 import { ViewingSessionsController } from './viewing-sessions.controller';
 
 /** The viewing family's session, page and secret routes (mount: Mounts['viewing'], `/pas`). */
 @Module({
   imports: [IdentityResolutionModule],
-  controllers: [ViewingSessionsController, ViewingPagesController, ViewingSecretsController, ViewingPackagesController, ViewerSessionController],
+  controllers: [
+    ViewingSessionsController,
+    ViewingPagesController,
+    ViewingSecretsController,
+    ViewingPackagesController,
+    ViewingRevisionsController,
+    ViewerSessionController,
+  ],
   providers: [RawSourceBody],
 })
 export class ViewingModule {}
