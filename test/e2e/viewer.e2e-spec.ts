@@ -319,7 +319,12 @@ describe('browser viewer (Chromium + gateway + viewing-session + identity)', () 
         await waitFor(async () => (await page.locator(`.document-column[data-side="${side}"]`).getAttribute('data-current-page')) === '2', { description: `${side} on page 3` });
         await page.locator(`.document-column[data-side="${side}"] .page[data-page="2"] .mark.change-current`).first().waitFor({ timeout: 10_000 });
       }
-      expect(await page.locator('.document-column[data-side="revised"] .page[data-page="2"] .mark.change-replacement').count()).toBeGreaterThan(0);
+      for (const side of ['original', 'revised']) {
+        expect(await page.locator(`.document-column[data-side="${side}"] .page[data-page="2"] .mark.change-replacement`).count()).toBeGreaterThan(0);
+      }
+      // Each side is marked with its own word's box: Friday (revised) is narrower than Monday (original).
+      const width = (side: string) => page.locator(`.document-column[data-side="${side}"] .page[data-page="2"] .mark.change-replacement`).first().boundingBox();
+      expect((await width('revised'))!.width).toBeLessThan((await width('original'))!.width);
       expect(consoleErrors).toEqual([]);
     } finally {
       await page.close();

@@ -40,6 +40,7 @@ export class DocumentView {
   private current = 0;
   private firstImageSeen = false;
   private scrollFrame = 0;
+  private pinnedScrollTop?: number;
 
   constructor(
     parent: HTMLElement,
@@ -131,6 +132,8 @@ export class DocumentView {
       top = slot.element.offsetTop + rect.y * scaleY - this.scroller.clientHeight / 3;
     }
     this.scroller.scrollTop = Math.max(0, top);
+    // The page asked for is the current one, even where the scroll stops short of it (the end).
+    this.pinnedScrollTop = this.scroller.scrollTop;
     this.setCurrent(slot.index);
   }
 
@@ -259,7 +262,11 @@ export class DocumentView {
     if (this.scrollFrame) return;
     this.scrollFrame = requestAnimationFrame(() => {
       this.scrollFrame = 0;
-      this.setCurrent(this.pageAt(this.scroller.scrollTop + this.scroller.clientHeight / 3));
+      const { scrollTop, clientHeight, scrollHeight } = this.scroller;
+      if (this.pinnedScrollTop !== undefined && Math.abs(scrollTop - this.pinnedScrollTop) < 2) return;
+      this.pinnedScrollTop = undefined;
+      // The page under the upper third of the view; at the very end, the last page.
+      this.setCurrent(scrollTop + clientHeight >= scrollHeight - 2 ? this.slots.length - 1 : this.pageAt(scrollTop + clientHeight / 3));
     });
   }
 
