@@ -25,6 +25,38 @@ function build() {
   }
   // The desktop agent ships alone, every dependency inside its tarball (ADR 007).
   writeWordAgentPackage(root, dist);
+  buildViewer();
+}
+
+/**
+ * The browser viewer (apps/gateway/viewer, ADR 021): esbuild bundles its TypeScript and CSS into
+ * content-hashed files under dist/apps/gateway/viewer/assets and writes index.html naming them
+ * (no inline script or style: the page's CSP allows only its own files). The gateway serves that
+ * folder at /viewer; the Docker image carries it inside dist/apps/gateway.
+ */
+function buildViewer() {
+  const source = path.join(root, 'apps', 'gateway', 'viewer');
+  const outDir = path.join(dist, 'apps', 'gateway', 'viewer');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const result = require('esbuild').buildSync({
+    entryPoints: [path.join(source, 'src', 'main.ts')],
+    bundle: true,
+    format: 'esm',
+    target: ['chrome110', 'firefox115', 'safari16'],
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    entryNames: '[name]-[hash]',
+    outdir: path.join(outDir, 'assets'),
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
+  const script = outputs.find((file) => file.endsWith('.js'));
+  const style = outputs.find((file) => file.endsWith('.css'));
+  if (!script || !style) throw new Error(`the viewer build made no script or no style (${outputs.join(', ')})`);
+  const page = fs.readFileSync(path.join(source, 'index.html'), 'utf8').replace('{{script}}', script).replace('{{style}}', style);
+  fs.writeFileSync(path.join(outDir, 'index.html'), page);
 }
 
 if (require.main === module) build();

@@ -22,6 +22,8 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 # The README test runs the README's marked curl + jq blocks (test/e2e/readme.e2e-spec.ts).
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The browser viewer's tests and benchmark drive Debian's Chromium (playwright-core, no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The outbound-URL guard's tests make a self-signed certificate with the openssl CLI.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then

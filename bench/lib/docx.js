@@ -36,4 +36,9 @@ function docxOf(text) {
   return testing().buildDocx(text);
 }
 
-module.exports = { docxOf, docxOfSize, pdfOfSize };
+/** A .docx with a page break between pages (each page a list of paragraphs). */
+function pagedDocx(pages) {
+  return testing().buildPagedDocx(pages);
+}
+
+module.exports = { docxOf, docxOfSize, pdfOfSize, pagedDocx };

@@ -205,6 +205,8 @@ describe('docker/Dockerfile', () => {
   it('installs production dependencies only in the final stage and copies the compiled app', () => {
     expect(finalStage.some((line) => /^RUN npm ci .*--omit=dev/.test(line))).toBe(true);
     expect(finalStage).toContain('COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}');
+    // The gateway's image fails to build without the browser viewer's assets.
+    expect(finalStage.some((line) => line.startsWith('RUN ') && line.includes('test -f dist/apps/gateway/viewer/index.html'))).toBe(true);
     expect(finalStage.join('\n')).not.toMatch(/npm (ci|install)(?!.*--omit=dev)/);
   });
 

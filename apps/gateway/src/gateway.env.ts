@@ -1,6 +1,15 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { CommonEnv, IntEnv, SecretEnv } from '@quire/platform';
 
+const ANCESTOR = String.raw`(?:'self'|https?://(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::\d{1,5})?)`;
+/** `'none'` alone, or a list of `'self'` and origins. */
+const FRAME_ANCESTORS_PATTERN = new RegExp(String.raw`^\s*(?:'none'|${ANCESTOR}(?:[\s,]+${ANCESTOR})*)\s*$`);
+
+/** The `frame-ancestors` sources of a valid VIEWER_FRAME_ANCESTORS. */
+export function frameAncestorsOf(setting: string): string[] {
+  return setting.split(/[\s,]+/).filter(Boolean);
+}
+
 /** Settings of the gateway (see README, "Configuration"). */
 export class GatewayEnv extends CommonEnv {
   /** Signs and verifies login tokens; at least 32 characters. */
@@ -82,6 +91,19 @@ export class GatewayEnv extends CommonEnv {
   /** Largest WebSocket message a client may send; larger ones close the socket (1009). */
   @IntEnv({ min: 256, max: 1024 * 1024 })
   WS_MAX_MESSAGE_BYTES: number = 16 * 1024;
+
+  /**
+   * Who may embed the browser viewer (`/viewer`) in a frame: its CSP `frame-ancestors`, comma- or
+   * space-separated — `'self'`, `'none'`, or origins such as `https://app.example.com`,
+   * `https://*.example.com`, `http://localhost:8080`.
+   */
+  @Matches(FRAME_ANCESTORS_PATTERN, { message: "VIEWER_FRAME_ANCESTORS lists 'self', 'none' (alone) or origins like https://app.example.com" })
+  VIEWER_FRAME_ANCESTORS: string = "'self'";
+
+  /** Folder of the built viewer (index.html and its assets; `node scripts/build.js`). Default: beside the compiled gateway. */
+  @IsOptional()
+  @IsString()
+  VIEWER_ASSETS_DIR?: string;
 
   @IntEnv({ min: 1, max: 1000 })
   WS_MAX_ROOMS_PER_SOCKET: number = 50;

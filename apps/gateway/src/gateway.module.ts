@@ -16,6 +16,7 @@ import { realtimeProviders } from './realtime/realtime.providers';
 import { QuireThrottlerGuard } from './throttling/throttle.guard';
 import { throttlerStorage } from './throttling/throttler-storage';
 import { UploadsModule } from './uploads/uploads.module';
+import { ViewerModule } from './viewer/viewer.module';
 
 @Module({})
 export class GatewayModule {
@@ -34,6 +35,7 @@ export class GatewayModule {
         DocumentsModule,
         RestAuthModule,
         ViewingModule,
+        ViewerModule,
         ThrottlerModule.forRoot({
           throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
           storage: throttlerStorage(env),

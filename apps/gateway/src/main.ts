@@ -6,14 +6,14 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { exitOnSignals, loadEnvOrExit, metricsUrl, recordRequests, registerLiveness, requestIdOf, serveMetrics, startDefaultMetrics } from '@quire/platform';
-import { GatewayEnv } from './gateway.env';
+import { frameAncestorsOf, GatewayEnv } from './gateway.env';
 import { GatewayModule } from './gateway.module';
 import { clientErrorWriter, frameworkErrorWriter, registerEdgeChecks } from './http/edge-checks';
 import { gatewaySecurityHeaders } from './http/security-headers';
 import { registerMultipart } from './uploads/multipart';
 
 export async function createGateway(env: GatewayEnv): Promise<NestFastifyApplication> {
-  const security = gatewaySecurityHeaders();
+  const security = gatewaySecurityHeaders(frameAncestorsOf(env.VIEWER_FRAME_ANCESTORS));
   const adapter = new FastifyAdapter({
     bodyLimit: env.BODY_LIMIT_BYTES,
     // Every route, uploads included: a body that stalls or crawls cannot hold a connection (ADR 019).

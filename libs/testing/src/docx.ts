@@ -99,3 +99,53 @@ export function buildPdf(label = 'Quire test report', options: { paddingBytes?: 
     'latin1',
   );
 }
+
+/**
+ * A .docx with a page break between pages, each page a list of paragraphs (LibreOffice lays
+ * each out on its own page as long as it fits). For comparison and viewer fixtures.
+ */
+export function buildPagedDocx(pages: readonly (readonly string[])[]): Buffer {
+  const escape = (line: string) => line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const body = pages
+    .map((paragraphs, index) => {
+      const text = paragraphs.map((line) => `<w:p><w:r><w:t xml:space="preserve">${escape(line)}</w:t></w:r></w:p>`).join('');
+      return index === 0 ? text : `<w:p><w:r><w:br w:type="page"/></w:r></w:p>${text}`;
+    })
+    .join('');
+  const xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`;
+  return buildZip([
+    { name: '[Content_Types].xml', data: CONTENT_TYPES },
+    { name: '_rels/.rels', data: RELS },
+    { name: 'word/document.xml', data: xml },
+  ]);
+}
+
+/**
+ * A real PDF (US Letter pages, Helvetica text, a valid xref table) with the given lines on each
+ * page: poppler renders and extracts it without LibreOffice, so viewer tests open fast.
+ */
+export function buildTextPdf(pages: readonly (readonly string[])[]): Buffer {
+  const escape = (line: string) => line.replace(/[\\()]/g, (c) => `\\${c}`);
+  const objects: string[] = [];
+  const pageIds = pages.map((_, i) => 4 + 2 * i);
+  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
+  objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`;
+  objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
+  pages.forEach((lines, i) => {
+    const content = `BT /F1 14 Tf 18 TL 72 720 Td ${lines.map((line) => `(${escape(line)}) '`).join(' ')} ET`;
+    objects[pageIds[i]!] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`;
+    objects[pageIds[i]! + 1] = `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`;
+  });
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  for (let id = 1; id < objects.length; id++) {
+    offsets[id] = Buffer.byteLength(pdf, 'latin1');
+    pdf += `${id} 0 obj\n${objects[id]}\nendobj\n`;
+  }
+  const xref = Buffer.byteLength(pdf, 'latin1');
+  pdf += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
+  for (let id = 1; id < objects.length; id++) pdf += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}

@@ -10,3 +10,4 @@ export * from './medium-outbox';
 export * from './e2e-stack';
 export * from './raw-http';
 export * from './private-services';
+export * from './browser';

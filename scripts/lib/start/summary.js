@@ -16,6 +16,7 @@ function summaryText({ apps, dependencies, jwt, elapsedMs, adminLines = [] }) {
     `Quire is ready (${(elapsedMs / 1000).toFixed(1)} s)`,
     `  Gateway       ${gateway.url}`,
     `  API docs      ${gateway.url}/docs`,
+    `  Viewer        ${gateway.url}/viewer?viewingSessionId=<id>  (README: "Open a document in the viewer")`,
     '  Health        ' + apps.map((app, i) => `${i ? '                ' : ''}${app.name.padEnd(width)}  ${app.url}/health/ready`).join('\n'),
     ...(apps.some((app) => app.metricsUrl)
       ? ['  Metrics       ' + apps.filter((app) => app.metricsUrl).map((app, i) => `${i ? '                ' : ''}${app.name.padEnd(width)}  ${app.metricsUrl}`).join('\n')]

@@ -1,4 +1,5 @@
-import { API_SECURITY_HEADERS, gatewaySecurityHeaders, securityHeaders } from './security-headers';
+import { API_SECURITY_HEADERS, gatewaySecurityHeaders, securityHeaders, viewerSecurityHeaders } from './security-headers';
+import { frameAncestorsOf } from '../gateway.env';
 
 describe('security headers', () => {
   const headers = gatewaySecurityHeaders();
@@ -34,5 +35,28 @@ describe('security headers', () => {
   it('follows the options it is given', () => {
     expect(securityHeaders({ hsts: false })['strict-transport-security']).toBeUndefined();
     expect(securityHeaders({ frameguard: { action: 'deny' } })['x-frame-options']).toBe('DENY');
+  });
+
+  it("gives /viewer its strict CSP (own script and style only) with frame-ancestors 'self' by default", () => {
+    for (const url of ['/viewer', '/viewer?viewingSessionId=abc', '/viewer/assets/main-X.js']) {
+      const viewer = headers.for(url);
+      expect(viewer['content-security-policy']).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+      );
+      expect(viewer['x-frame-options']).toBe('SAMEORIGIN');
+      expect(viewer['cross-origin-resource-policy']).toBe('same-origin');
+    }
+    expect(headers.for('/viewerx')).toBe(API_SECURITY_HEADERS);
+    expect(headers.for('/pas/Page/q/0?DocumentID=u1')).toBe(API_SECURITY_HEADERS);
+  });
+
+  it('keeps X-Frame-Options consistent with VIEWER_FRAME_ANCESTORS', () => {
+    const embeddable = gatewaySecurityHeaders(frameAncestorsOf("'self', https://app.example.com https://*.lab.example")).for('/viewer');
+    expect(embeddable['content-security-policy']).toContain("frame-ancestors 'self' https://app.example.com https://*.lab.example");
+    expect(embeddable['x-frame-options']).toBeUndefined();
+    expect(embeddable['cross-origin-resource-policy']).toBe('cross-origin');
+    const none = viewerSecurityHeaders(["'none'"]);
+    expect(none['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(none['x-frame-options']).toBe('DENY');
   });
 });

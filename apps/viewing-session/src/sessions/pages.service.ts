@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ComparisonSide, DocumentAttributesRequest, PageImageReply, PageImageRequest, PageRequest, TextRequest } from '@quire/contracts';
+import { ComparisonSide, DocumentAttributesRequest, PageImageReply, PageImageRequest, PageRequest, TextRequest, ViewerRequest, ViewerSessionReply } from '@quire/contracts';
 import { Renditions, PageText } from '../renditions/renditions.api';
 import { ViewingSessionEnv } from '../viewing-session.env';
 import { WatermarkedImages } from '../watermarks/watermarked-images';
@@ -23,6 +23,13 @@ export class PagesService {
     private readonly watermarks: WatermarkedImages,
     private readonly env: ViewingSessionEnv,
   ) {}
+
+  /** The browser viewer's first call: is this a comparison? (An expired or unknown id: the same 404 as every page call.) */
+  async viewerSession(request: ViewerRequest): Promise<ViewerSessionReply> {
+    const session = await this.sessions.findLiveById(request.viewingSessionId);
+    if (!session) throw documentNotFound();
+    return { viewingSessionId: session.id, kind: session.kind, expiresAt: session.expiresAt.toISOString() };
+  }
 
   async documentAttributes(request: DocumentAttributesRequest): Promise<{ pageCount: number; pageCountConfidence: number }> {
     const { session, renditionId } = await this.rendition(request.viewingSessionId, request.side);

@@ -9,6 +9,7 @@ import {
   Principal,
   ReserveSourceFileRequest,
   TextRequest,
+  ViewerRequest,
   ViewingSessionIdRequest,
   ViewingSubjects,
 } from '@quire/contracts';
@@ -51,6 +52,11 @@ export class ViewingSessionsController {
   @MessagePattern(ViewingSubjects.getSourceFile)
   sourceFile(@Payload() request: ViewingSessionIdRequest) {
     return this.sourceFiles.location(request);
+  }
+
+  @MessagePattern(ViewingSubjects.viewerSession)
+  viewerSession(@Payload() request: ViewerRequest) {
+    return this.pages.viewerSession(request);
   }
 
   @MessagePattern(ViewingSubjects.documentAttributes)

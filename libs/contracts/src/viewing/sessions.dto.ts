@@ -330,6 +330,15 @@ export interface PageImageReply {
   etag: string;
 }
 
+/** `GET /pas/quire/viewerSession`: what the browser viewer lays itself out by. */
+export interface ViewerSessionReply {
+  viewingSessionId: string;
+  /** `comparison`: two documents (pages with `side=original|revised`, changes from revisionData). */
+  kind: 'single' | 'comparison';
+  /** ISO-8601, UTC. */
+  expiresAt: string;
+}
+
 export class TextRequest extends ViewerRequest {
   @IsNumber()
   @Min(0)

@@ -12,6 +12,8 @@ export const ViewingSubjects = {
   pageAttributes: 'svc.viewing-session.pages.page_attributes',
   pageImage: 'svc.viewing-session.pages.image',
   text: 'svc.viewing-session.pages.text',
+  /** What the browser viewer needs before its first page: the session's kind (single | comparison). */
+  viewerSession: 'svc.viewing-session.pages.viewer_session',
   /** A comparison session's changes, paged (`GET /pas/v2/viewingSessions/{id}/revisionData`). */
   revisionData: 'svc.viewing-session.comparisons.revision_data',
   /** An `Accusoft-Secret` header value → the principal of its account (the gateway caches it). */
