@@ -106,6 +106,9 @@ describe('README.md runnable blocks', () => {
     let run: StartRun | undefined;
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-readme-state-'));
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quire-readme-work-'));
+    // The blocks run as a reader runs them from a checkout (`docs/examples/…`), but write their
+    // scratch files into a directory of their own.
+    fs.symlinkSync(path.join(REPO_ROOT, 'docs'), path.join(workDir, 'docs'));
 
     afterAll(async () => {
       await run?.cleanUp();
