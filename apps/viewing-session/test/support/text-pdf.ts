@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { PositionedWord } from '../../src/comparisons/word-diff';
 
 /**
  * A text PDF (US Letter, Helvetica 12 pt, 16 pt leading, 1 in margins), one array of lines per
@@ -33,15 +34,8 @@ export function buildTextPdf(pages: string[][]): Buffer {
   return Buffer.from(body, 'latin1');
 }
 
-export interface PdfWord {
-  text: string;
-  page: number;
-  /** 96-dpi pixels, like the page API. */
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+/** A word as poppler places it: page from 0, box in 96-dpi pixels like the page API. */
+export type PdfWord = PositionedWord;
 
 /** Every word of a PDF with its box, by poppler's own `pdftotext -bbox` (independent of the service's parser). */
 export async function pdfWords(pdf: Buffer): Promise<PdfWord[]> {

@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { PersonName } from './person-name';
 
 const ACCOUNT_CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -91,14 +92,10 @@ export class SignUpBody {
   @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)
   emailAddress: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PersonName()
   firstName: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PersonName()
   lastName: string;
 
   @IsString()

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateNested, IsInt, IsOptional,
 import { IsApiDate } from '../dates';
 import { PublicAccountRequest } from './auth.dto';
 import { StrictInt } from '../numbers';
+import { PersonName } from './person-name';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -59,14 +60,10 @@ export class CreateUserBody {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_.@+-]{1,99}$/)
   loginName?: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PersonName()
   firstName: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PersonName()
   lastName: string;
 
   /** Role names; `user` when absent. */

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { IsApiDate } from '../dates';
 import { StrictInt } from '../numbers';
+import { PersonName } from './person-name';
 
 /** OpenSpecimen's `activityStatus` values for Quire's user statuses (`pending`, `active`, …). */
 export const RestActivityStatuses = ['Pending', 'Active', 'Locked', 'Disabled'] as const;
@@ -130,14 +131,10 @@ export class UpdateRestUserBody {
   @IsUUID()
   id?: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PersonName()
   firstName: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PersonName()
   lastName: string;
 
   @IsString()
