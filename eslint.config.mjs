@@ -46,6 +46,10 @@ export default tseslint.config(
           selector: "Decorator > CallExpression[callee.name='Type'] > ArrowFunctionExpression[body.name='Number']",
           message: "Number() reads 0x2, 2e0 and ' 2' as 2 and 1e30 as an integer: use @StrictInt() (libs/contracts/src/numbers.ts), ADR 017.",
         },
+        {
+          selector: "Decorator > CallExpression[callee.name='ValidateNested'][arguments.length=0]",
+          message: 'A bare @ValidateNested() takes an array for the object: use @NestedObject() (libs/contracts/src/nested-object.ts), or @ValidateNested({ each: true }) for arrays.',
+        },
       ],
     },
   },

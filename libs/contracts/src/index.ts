@@ -3,6 +3,7 @@ export * from './subjects';
 export * from './principal';
 export * from './dates';
 export * from './numbers';
+export * from './nested-object';
 export * from './rooms';
 export * from './system/ping.dto';
 export * from './system/room.dto';

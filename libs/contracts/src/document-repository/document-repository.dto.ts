@@ -22,6 +22,7 @@ import {
 import { IsApiDate } from '../dates';
 import { ReservationCommit } from '../uploads/upload-reservation.dto';
 import { StrictInt } from '../numbers';
+import { NestedObject } from '../nested-object';
 
 export const ProjectRoles = ['read', 'write', 'admin'] as const;
 export type ProjectRoleName = (typeof ProjectRoles)[number];
@@ -238,7 +239,7 @@ export class CreateTemplateBody {
   fields?: CreateFieldBody[];
 
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => TemplateMembersDto)
   members?: TemplateMembersDto;
 }

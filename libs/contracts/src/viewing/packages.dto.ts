@@ -15,10 +15,10 @@ import {
   MinLength,
   registerDecorator,
   ValidateIf,
-  ValidateNested,
   ValidationArguments,
 } from 'class-validator';
 import { StreamedSourceFile, VIEWING_DOCUMENT_ID_PATTERN } from './sessions.dto';
+import { NestedObject } from '../nested-object';
 
 /** Where the document of a viewing package comes from. */
 export const ViewingPackageSourceTypes = ['document', 'upload'] as const;
@@ -72,7 +72,7 @@ export class ViewingPackageSourceBody {
 
 export class ViewingPackageCreatorInput {
   @IsDefined()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ViewingPackageSourceBody)
   source: ViewingPackageSourceBody;
 
@@ -87,7 +87,7 @@ export class ViewingPackageCreatorInput {
 /** `POST /pas/v2/viewingPackageCreators`. */
 export class CreateViewingPackageBody {
   @IsDefined()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ViewingPackageCreatorInput)
   input: ViewingPackageCreatorInput;
 }

@@ -21,6 +21,7 @@ import {
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
+import { NestedObject } from '../nested-object';
 
 export const ViewingSourceTypes = ['document', 'url', 'upload', 'viewingPackage', 'comparison'] as const;
 export type ViewingSourceType = (typeof ViewingSourceTypes)[number];
@@ -129,12 +130,12 @@ export class ViewingSourceBody extends DocumentFields {
   documentId?: string;
 
   @SourceField(['comparison'], ['comparison'])
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ComparisonPartBody)
   original?: ComparisonPartBody;
 
   @SourceField(['comparison'], ['comparison'])
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ComparisonPartBody)
   revised?: ComparisonPartBody;
 }
@@ -192,7 +193,7 @@ export class Html5RenderBody {
 
 export class RenderBody {
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => Html5RenderBody)
   html5?: Html5RenderBody;
 }
@@ -200,7 +201,7 @@ export class RenderBody {
 /** `POST /pas/ViewingSession` (viewing spec). */
 export class CreateViewingSessionBody {
   @IsDefined()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => ViewingSourceBody)
   source: ViewingSourceBody;
 
@@ -212,7 +213,7 @@ export class CreateViewingSessionBody {
   watermarks?: WatermarkBody[];
 
   @IsOptional()
-  @ValidateNested()
+  @NestedObject()
   @Type(() => RenderBody)
   render?: RenderBody;
 }
