@@ -245,8 +245,14 @@ describe('documents family: projects, folders, documents, versions (gateway + do
   it('an upload refused midway (too large) leaves no row and no object; templates', async () => {
     const before = (await api(owner, 'GET', `/projects/${projectId}/documents`)).json.total;
     const objectsBefore = await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`);
-    const tooLarge = await upload(owner, `/projects/${projectId}/documents`, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024)]));
-    expect(tooLarge.status).toBe(413);
+    // The declared length is over the limit, so the gateway answers 413 before reading and closes
+    // the connection (ADR 019): fetch may see that 413, or lose the race and fail writing the rest
+    // (EPIPE / ECONNRESET) — the raw-socket cases in faults/upload-limits assert the 413 itself.
+    const tooLarge = await upload(owner, `/projects/${projectId}/documents`, Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024)])).then(
+      (answer) => answer.status,
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+    );
+    expect([413, 'EPIPE', 'ECONNRESET']).toContain(tooLarge);
     expect((await api(owner, 'GET', `/projects/${projectId}/documents`)).json.total).toBe(before);
     expect(await objectCount(`docrepo/${owner.principal.accountId}/${projectId}/`)).toBe(objectsBefore);
     const admin = await signInAs({ gatewayUrl: gateway.url, env }, { account: 'DR-A', roles: ['user', 'admin'] });

@@ -294,8 +294,14 @@ describe('Renditions (real Postgres, JetStream, S3, LibreOffice, poppler)', () =
     const scope = { accountId: randomUUID() };
     const { renditionId } = await main.service.start(scope, await upload('old.png', await textImage('old')));
     const { image } = await pageBytes(main.service, scope, renditionId, 0);
-    await dataSource.query(`UPDATE "viewing"."renditions" SET "last_used_at" = now() - interval '30 days' WHERE "id" = $1`, [renditionId]);
-    expect(await main.service.sweep(new Date(Date.now() - 24 * 3_600_000))).toBeGreaterThanOrEqual(1);
+    // A page read touches last_used_at in the background: age the row until the sweep sees it old.
+    await waitFor(
+      async () => {
+        await dataSource.query(`UPDATE "viewing"."renditions" SET "last_used_at" = now() - interval '30 days' WHERE "id" = $1`, [renditionId]);
+        return (await main.service.sweep(new Date(Date.now() - 24 * 3_600_000))) >= 1;
+      },
+      { timeoutMs: 10_000, description: 'the sweep to delete the unused rendition' },
+    );
     expect(await storage.head(image.objectKey)).toBeUndefined();
     await expect(main.service.documentAttributes(scope, renditionId, { waitMs: 10 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

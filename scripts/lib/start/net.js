@@ -62,16 +62,29 @@ function portIsFree(port, host = '127.0.0.1') {
   });
 }
 
-/** A port the OS considers free now (there is a short race until someone binds it). */
-function freePort(host = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host }, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+/** Ports this process has handed out: one of them may not be bound yet, so it is never handed out twice. */
+const handedOut = new Set();
+
+/**
+ * A port the OS considers free now and not handed out before by this process (there is a short
+ * race until its user binds it, so every server npm start runs takes its port from here rather
+ * than asking the OS for port 0 while other handed-out ports are still unbound).
+ */
+async function freePort(host = '127.0.0.1') {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen({ port: 0, host }, () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** The URL with its password hidden, for messages. */

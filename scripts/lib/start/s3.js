@@ -7,7 +7,7 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { hostAndPort, tcpReachable } = require('./net');
+const { freePort, hostAndPort, tcpReachable } = require('./net');
 const { StartError } = require('./settings');
 
 const LOCAL_ACCESS_KEY_ID = 'quire-local';
@@ -67,7 +67,7 @@ async function resolveS3(settings, supervisor) {
     role: 'dependency',
     command: process.execPath,
     // s3rver's ListObjectsV2 continuation tokens are DES-encrypted: OpenSSL 3 keeps DES in its legacy provider.
-    args: ['--openssl-legacy-provider', path.join(settings.repoRoot, 'scripts/s3-disk-server.js'), dataDir, '0'],
+    args: ['--openssl-legacy-provider', path.join(settings.repoRoot, 'scripts/s3-disk-server.js'), dataDir, String(await freePort())],
     env: { PATH: process.env.PATH ?? '', S3_ACCESS_KEY_ID: credentials.accessKeyId, S3_SECRET_ACCESS_KEY: credentials.secretAccessKey },
     cwd: settings.repoRoot,
     stopSignal: 'SIGTERM',
